@@ -1,0 +1,74 @@
+"""One settings class for every role, read from the environment with the prefix ``BK_``."""
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Process settings. Site configuration (schools, cameras, rules) is not here: it travels
+    on the ``bk.site`` topic so that changes reach running processes."""
+
+    model_config = SettingsConfigDict(env_prefix="BK_", extra="forbid")
+
+    kafka_bootstrap: str | None = Field(
+        None,
+        description="host:port[,host:port] of the Kafka cluster; unset starts the embedded broker "
+        "(brightkitchen up only).",
+    )
+    data_dir: Path = Field(Path("bk-data"), description="Where the embedded database and media live.")
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy async URL, e.g. postgresql+asyncpg://user@host/db; "
+        "unset means a SQLite file in data_dir.",
+    )
+    media_dir: Path | None = Field(None, description="Evidence files; default data_dir/media.")
+    api_host: str = Field("127.0.0.1", description="Address the api listens on.")
+    api_port: int = Field(8000, ge=0, le=65535, description="Port the api listens on (0: any free).")
+    frame_partitions: int = Field(6, ge=1, le=1024, description="Partitions of bk.frames.")
+    event_partitions: int = Field(3, ge=1, le=1024, description="Partitions of bk.events.")
+    detect_fps: float = Field(5.0, gt=0, le=30, description="Frames per second sent to detection.")
+    detect_width: int = Field(640, ge=64, le=3840, description="Width frames are resized to.")
+    jpeg_quality: int = Field(80, ge=10, le=100, description="JPEG quality of published frames.")
+    max_frame_age_s: float = Field(
+        5.0, gt=0, description="Detectors skip (and count) frames older than this."
+    )
+    session_timeout_ms: int = Field(
+        6000, ge=1000, description="Kafka consumer-group session timeout; sets failover time."
+    )
+    site_file: Path | None = Field(
+        None, description="Site YAML that `brightkitchen up` publishes at start."
+    )
+    log_level: str = Field("INFO", description="Python logging level.")
+    log_json: bool | None = Field(None, description="JSON logs; default: when not on a terminal.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"expected DEBUG, INFO, WARNING, ERROR or CRITICAL, got {value!r}")
+        return level
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'brightkitchen.db').resolve()}"
+
+    @cached_property
+    def resolved_media_dir(self) -> Path:
+        return self.media_dir if self.media_dir is not None else self.data_dir / "media"
+
+    def require_kafka(self) -> str:
+        """The bootstrap servers, or a clear error for roles that cannot embed a broker."""
+        if not self.kafka_bootstrap:
+            from core.errors import ConfigError
+
+            raise ConfigError(
+                "BK_KAFKA_BOOTSTRAP is not set: this role needs an external Kafka "
+                "(e.g. BK_KAFKA_BOOTSTRAP=127.0.0.1:9092); `brightkitchen up` embeds one."
+            )
+        return self.kafka_bootstrap

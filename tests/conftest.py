@@ -1,0 +1,63 @@
+"""Shared fixtures: a real Kafka-protocol broker (Tansu) and the PostgreSQL server of this machine."""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from core.broker import EmbeddedBroker
+from core.bus import ensure_topics, wait_for_kafka
+from core.topics import topic_specs
+
+PG_ADMIN_URL = os.environ.get("BK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[EmbeddedBroker]:
+    """One embedded broker for the session, with the project's topics created."""
+    with EmbeddedBroker() as b:
+        asyncio.run(_prepare(b.bootstrap))
+        yield b
+
+
+async def _prepare(bootstrap: str) -> None:
+    await wait_for_kafka(bootstrap)
+    await ensure_topics(bootstrap, topic_specs(frame_partitions=6, event_partitions=3))
+
+
+@pytest.fixture
+def fresh_broker() -> Iterator[EmbeddedBroker]:
+    """A broker of the test's own, for tests that need empty topics."""
+    with EmbeddedBroker() as b:
+        asyncio.run(_prepare(b.bootstrap))
+        yield b
+
+
+@pytest.fixture
+def unique() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture
+async def pg_database() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database for one test; yields its SQLAlchemy async URL."""
+    asyncpg = pytest.importorskip("asyncpg")
+    name = f"bk_test_{uuid.uuid4().hex[:10]}"
+    try:
+        conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:  # pragma: no cover - CI starts PostgreSQL
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
