@@ -3,7 +3,9 @@
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -40,24 +42,32 @@ def unique() -> str:
     return uuid.uuid4().hex[:8]
 
 
+def _run_in_thread(coro: "Coroutine[Any, Any, None]") -> None:
+    """Run a coroutine on a loop of its own, so sync fixtures work inside async tests."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
 @pytest.fixture
-async def pg_database() -> AsyncIterator[str]:
+def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for one test; yields its SQLAlchemy async URL."""
-    asyncpg = pytest.importorskip("asyncpg")
+    pytest.importorskip("asyncpg")
     name = f"bk_test_{uuid.uuid4().hex[:10]}"
     try:
-        conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:  # pragma: no cover - CI starts PostgreSQL
+        _run_in_thread(_pg_admin(f'CREATE DATABASE "{name}"'))
+    except OSError as exc:  # pragma: no cover - CI starts PostgreSQL
         if os.environ.get("CI"):
             raise
         pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
     yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    _run_in_thread(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -1,0 +1,1 @@
+"""The api role: records events, serves history and evidence, pushes live alerts and feeds."""

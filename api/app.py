@@ -1,0 +1,125 @@
+"""The FastAPI application and the api role's entry point."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.db import Database
+from api.live import LiveHub
+from api.media import MediaStore
+from api.recorder import Recorder, run_recorder
+from api.routes import cameras, events, health, ws
+from api.state import ApiState
+from core.bus import KafkaPublisher, ensure_topics, wait_for_kafka
+from core.settings import Settings
+from core.site import Site
+from core.site_feed import follow_site
+from core.topics import topic_specs
+
+log = logging.getLogger(__name__)
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+
+def create_app(settings: Settings, stop: asyncio.Event | None = None) -> FastAPI:
+    """The api: REST, WebSocket and the web app; background consumers run in the lifespan."""
+    stop = stop or asyncio.Event()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        bootstrap = settings.require_kafka()
+        await wait_for_kafka(bootstrap)
+        await ensure_topics(bootstrap, topic_specs(settings.frame_partitions, settings.event_partitions))
+        db = Database(settings.resolved_database_url)
+        await db.create_schema()
+        dlq = KafkaPublisher(bootstrap, client_id="api")
+        await dlq.start()
+        state = ApiState(settings, db, MediaStore(settings.resolved_media_dir), LiveHub(bootstrap))
+        state.recorder = Recorder(db, state.media, dlq)
+        app.state.bk = state
+
+        async def on_site(site: Site) -> None:
+            state.site = site
+
+        tasks = [
+            _supervised(state, "recorder", run_recorder(bootstrap, state.recorder, stop, settings.session_timeout_ms)),
+            _supervised(state, "live", state.hub.run(stop)),
+            _supervised(state, "site", follow_site(bootstrap, on_site, stop)),
+        ]
+        try:
+            yield
+        finally:
+            stop.set()
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await dlq.stop()
+            await db.close()
+
+    app = FastAPI(title="brightkitchen", version="0.1.0", lifespan=lifespan)
+    for module in (health, events, cameras, ws):
+        app.include_router(module.router)
+    if WEB_DIR.is_dir():
+        app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+
+        @app.get("/", include_in_schema=False)
+        async def index() -> FileResponse:
+            return FileResponse(WEB_DIR / "index.html")
+
+    return app
+
+
+def _supervised(state: ApiState, name: str, coro: Awaitable[None]) -> "asyncio.Task[None]":
+    async def runner() -> None:
+        state.tasks_alive[name] = True
+        try:
+            await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("api background task %s failed", name)
+            raise
+        finally:
+            state.tasks_alive[name] = False
+
+    return asyncio.create_task(runner(), name=name)
+
+
+class _Server(uvicorn.Server):
+    """Signals are the role's to handle (they set ``stop``), not uvicorn's."""
+
+    def capture_signals(self) -> contextlib.AbstractContextManager[None]:  # type: ignore[override]
+        return contextlib.nullcontext()
+
+
+async def run(settings: Settings, stop: asyncio.Event, on_listening: Callable[[str], None] | None = None) -> None:
+    """Serve until ``stop`` is set."""
+    app = create_app(settings, stop)
+    config = uvicorn.Config(
+        app, host=settings.api_host, port=settings.api_port, log_level="warning", lifespan="on",
+        ws_ping_interval=20, ws_ping_timeout=20,
+    )
+    server = _Server(config)
+    serve = asyncio.create_task(server.serve())
+    while not server.started and not serve.done():
+        await asyncio.sleep(0.05)
+    if server.started:
+        sock = server.servers[0].sockets[0].getsockname()
+        url = f"http://{sock[0]}:{sock[1]}"
+        log.info("api listening on %s", url)
+        if on_listening:
+            on_listening(url)
+    stop_wait = asyncio.create_task(stop.wait())
+    await asyncio.wait({serve, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    await serve
+    stop_wait.cancel()

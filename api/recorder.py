@@ -1,0 +1,82 @@
+"""The recorder: consumer group "recorder" on bk.events → database, offsets committed only
+after the database commit, so a crash replays (idempotently) instead of losing events."""
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from aiokafka import TopicPartition
+from sqlalchemy.exc import SQLAlchemyError
+
+from api.db import Database
+from api.event_store import upsert_event
+from api.media import MediaStore
+from core.bus import Publisher, Record, make_consumer, to_record
+from core.contracts import Event
+from core.dlq import dead_letter
+from core.errors import ContractError
+from core.topics import EVENTS, RECORDER_GROUP
+
+log = logging.getLogger(__name__)
+
+
+class Recorder:
+    def __init__(self, db: Database, media: MediaStore, dlq: Publisher) -> None:
+        self.db = db
+        self.media = media
+        self.dlq = dlq
+        self.recorded = 0
+
+    async def store(self, records: Sequence[Record]) -> None:
+        """Decode, write evidence, upsert in one transaction. Bad messages go to the DLQ."""
+        events: list[Event] = []
+        for record in records:
+            try:
+                events.append(Event.decode(record.value))
+            except ContractError as exc:
+                await dead_letter(self.dlq, record, str(exc), "recorder")
+        if not events:
+            return
+        async with self.db.session() as session, session.begin():
+            for event in events:
+                path = sha = None
+                if event.snapshot_jpeg:
+                    path, sha = await asyncio.to_thread(self.media.save_snapshot, event.id, event.snapshot_jpeg)
+                await upsert_event(session, event, path, sha)
+        self.recorded += len(events)
+
+    async def store_until_done(self, records: Sequence[Record], stop: asyncio.Event) -> bool:
+        """Retry while the database is down; never skip. False only if asked to stop first."""
+        delay = 0.5
+        while True:
+            try:
+                await self.store(records)
+                return True
+            except (SQLAlchemyError, OSError) as exc:
+                log.error("recorder: database write failed (%s); retrying in %.1f s", exc, delay)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+                return False
+            except TimeoutError:
+                delay = min(delay * 2, 10.0)
+
+
+async def run_recorder(bootstrap: str, recorder: Recorder, stop: asyncio.Event, session_timeout_ms: int) -> None:
+    consumer = make_consumer(
+        bootstrap, [EVENTS], group_id=RECORDER_GROUP, offset_reset="earliest",
+        session_timeout_ms=session_timeout_ms,
+    )
+    await consumer.start()
+    try:
+        while not stop.is_set():
+            batches = await consumer.getmany(timeout_ms=500, max_records=500)
+            if not batches:
+                continue
+            records = [to_record(m) for msgs in batches.values() for m in msgs]
+            if not await recorder.store_until_done(records, stop):
+                return
+            await recorder.dlq.flush()
+            offsets = {TopicPartition(tp.topic, tp.partition): msgs[-1].offset + 1 for tp, msgs in batches.items()}
+            await consumer.commit(offsets)
+    finally:
+        await consumer.stop()

@@ -1,0 +1,1 @@
+"""The `brightkitchen` command: composes the ingest, detect and api roles."""

@@ -1,0 +1,141 @@
+"""The `brightkitchen` command line."""
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from core.errors import BrightKitchenError
+from core.logs import setup_logging
+from core.settings import Settings
+
+app = typer.Typer(
+    help="明厨亮灶 brightkitchen: food-safety monitoring of school kitchens. "
+    "Settings come from BK_* environment variables (see README).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+site_app = typer.Typer(help="Site configuration: schools, cameras, zones, schedules, rules.", no_args_is_help=True)
+app.add_typer(site_app, name="site")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = [f"  BK_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()]
+        typer.echo("invalid settings:\n" + "\n".join(lines), err=True)
+        raise typer.Exit(2) from None
+
+
+def _run_role(role: str, main: Callable[[Settings, asyncio.Event], Awaitable[None]]) -> None:
+    settings = _settings()
+    setup_logging(settings.log_level, settings.log_json, role)
+
+    async def runner() -> None:
+        from core.procs import stop_event_on_signals
+
+        stop = stop_event_on_signals()
+        await main(settings, stop)
+
+    try:
+        asyncio.run(runner())
+    except BrightKitchenError as exc:
+        typer.echo(f"{role}: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def up(
+    site_file: Annotated[Path | None, typer.Option("--site", help="Site YAML; default: the demo site.")] = None,
+) -> None:
+    """Run everything on the embedded defaults: broker, demo cameras, ingest, detect, api + web."""
+    from brightkitchen.demo import demo_site
+    from brightkitchen.supervisor import run_up
+    from core.site import load_site
+
+    settings = _settings()
+    setup_logging(settings.log_level, settings.log_json, "up")
+    path = site_file or settings.site_file
+    try:
+        site = load_site(path) if path else demo_site()
+        code = asyncio.run(run_up(settings, site, typer.echo))
+    except BrightKitchenError as exc:
+        typer.echo(f"up: {exc}", err=True)
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest() -> None:
+    """Run the ingest role: cameras → bk.frames (needs BK_KAFKA_BOOTSTRAP)."""
+    from ingest.service import run
+
+    _run_role("ingest", run)
+
+
+@app.command()
+def detect() -> None:
+    """Run a detector worker in the consumer group "detectors" (needs BK_KAFKA_BOOTSTRAP)."""
+    from detectors.worker import run
+
+    _run_role("detect", run)
+
+
+@app.command("api")
+def api_role() -> None:
+    """Run the api role: recorder, REST, WebSocket and the web app (needs BK_KAFKA_BOOTSTRAP)."""
+    from api.app import run
+
+    _run_role("api", run)
+
+
+@site_app.command("apply")
+def site_apply(file: Annotated[Path, typer.Argument(help="Site YAML file.")]) -> None:
+    """Validate a site file and publish it to the running processes (nothing is half-applied)."""
+    from brightkitchen.supervisor import _publish_site
+    from core.site import load_site
+
+    settings = _settings()
+    try:
+        site = load_site(file)
+        asyncio.run(_publish_site(settings.require_kafka(), site))
+    except BrightKitchenError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"applied {file}: {len(site.schools)} schools, {len(site.cameras())} cameras")
+
+
+@site_app.command("check")
+def site_check(file: Annotated[Path, typer.Argument(help="Site YAML file.")]) -> None:
+    """Validate a site file without applying it."""
+    from core.site import load_site
+
+    try:
+        site = load_site(file)
+    except BrightKitchenError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{file} is valid: {len(site.schools)} schools, {len(site.cameras())} cameras")
+
+
+@site_app.command("demo")
+def site_demo() -> None:
+    """Print the demo site as YAML (a starting point for your own)."""
+    import yaml
+
+    from brightkitchen.demo import demo_site
+
+    typer.echo(yaml.safe_dump(demo_site().model_dump(mode="json"), allow_unicode=True, sort_keys=False))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""`brightkitchen up`: the embedded broker and every role as child processes of one command.
+
+Children die with the supervisor (PR_SET_PDEATHSIG) and are stopped in order on Ctrl-C, so no
+broker or role outlives it. A role that crashes is restarted with backoff.
+"""
+
+import asyncio
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from core.broker import EmbeddedBroker
+from core.bus import KafkaPublisher, ensure_topics, wait_for_kafka
+from core.procs import child_preexec
+from core.settings import Settings
+from core.site import Site
+from core.site_feed import publish_site
+from core.topics import topic_specs
+
+log = logging.getLogger(__name__)
+ROLES = ("api", "detect", "ingest")
+
+
+@dataclass
+class Child:
+    role: str
+    env: dict[str, str]
+    log_path: Path
+    proc: subprocess.Popen[bytes] | None = None
+    restarts: int = 0
+    started: float = field(default=0.0)
+
+    def start(self) -> None:
+        out = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "brightkitchen.cli", self.role],
+            env=self.env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=child_preexec,
+        )
+        out.close()
+        self.started = time.monotonic()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        proc = self.proc
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+async def _publish_site(bootstrap: str, site: Site) -> None:
+    async with KafkaPublisher(bootstrap, client_id="up") as publisher:
+        await publish_site(publisher, site)
+
+
+async def _wait_http(url: str, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(url, timeout=1.0)).status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    return False
+
+
+async def run_up(settings: Settings, site: Site, echo: Callable[[str], None]) -> int:
+    """Run everything until SIGINT/SIGTERM; returns the exit code."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    logs = settings.data_dir / "logs"
+    logs.mkdir(exist_ok=True)
+    broker: EmbeddedBroker | None = None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    children: list[Child] = []
+    try:
+        bootstrap = settings.kafka_bootstrap
+        if not bootstrap:
+            broker = EmbeddedBroker(log_file=logs / "broker.log").start()
+            bootstrap = broker.bootstrap
+            echo(f"embedded Kafka broker (Tansu) on {bootstrap}")
+        await wait_for_kafka(bootstrap)
+        await ensure_topics(bootstrap, topic_specs(settings.frame_partitions, settings.event_partitions))
+        await _publish_site(bootstrap, site)
+        env = {**os.environ, "BK_KAFKA_BOOTSTRAP": bootstrap, "BK_DATA_DIR": str(settings.data_dir.resolve())}
+        env.pop("BK_SITE_FILE", None)
+        children = [Child(role, env, logs / f"{role}.log") for role in ROLES]
+        for child in children:
+            child.start()
+        url = f"http://{settings.api_host}:{settings.api_port}"
+        if await _wait_http(f"{url}/healthz", 60):
+            cams = len(site.cameras())
+            echo(f"brightkitchen is up: open {url}  ({len(site.schools)} schools, {cams} cameras; logs in {logs})")
+            echo("press Ctrl-C to stop")
+        else:
+            echo(f"the api did not answer on {url} within 60 s; see {logs / 'api.log'}")
+        while not stop.is_set():
+            for child in children:
+                if child.proc is not None and child.proc.poll() is not None and not stop.is_set():
+                    code = child.proc.returncode
+                    delay = min(2 ** child.restarts, 30)
+                    echo(f"{child.role} exited with code {code}; restarting in {delay} s (see {child.log_path})")
+                    child.restarts += 1
+                    await asyncio.sleep(delay)
+                    child.start()
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=1.0)
+            except TimeoutError:
+                pass
+        echo("stopping…")
+        return 0
+    finally:
+        for child in reversed(children):  # ingest first, then detect, then api
+            child.stop()
+        if broker is not None:
+            broker.stop()
