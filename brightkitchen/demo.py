@@ -49,7 +49,7 @@ def demo_site(cameras_per_school: int = 3) -> Site:
                 {
                     "id": "yucai",
                     "name": "育才中学 Yucai Middle (holiday)",
-                    "schedule": {"timezone": TZ, "holidays": [(today + timedelta(days=d)).isoformat() for d in range(-1, 8)]},
+                    "schedule": {"timezone": TZ, "holidays": [(today + timedelta(days=d)).isoformat() for d in range(-1, 8)]},  # noqa: E501
                     "kitchens": [
                         {"id": "store", "name": "仓库"}, {"id": "cook", "name": "烹饪间"},
                         {"id": "serve", "name": "备餐间"},

@@ -5,6 +5,7 @@ broker or role outlives it. A role that crashes is restarted with backoff.
 """
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -119,10 +120,8 @@ async def run_up(settings: Settings, site: Site, echo: Callable[[str], None]) ->
                     child.restarts += 1
                     await asyncio.sleep(delay)
                     child.start()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=1.0)
-            except TimeoutError:
-                pass
         echo("stopping…")
         return 0
     finally:

@@ -5,6 +5,7 @@ plain lists (``core.memory_bus``) while the integration suite runs the same code
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -142,10 +143,8 @@ async def ensure_topics(bootstrap: str, specs: Iterable[TopicSpec]) -> None:
         ]
         if not new:
             return
-        try:
+        with contextlib.suppress(TopicAlreadyExistsError):  # another process won the race
             await admin.create_topics(new)
-        except TopicAlreadyExistsError:
-            pass
         log.info("created topics %s", ", ".join(t.name for t in new))
     finally:
         await admin.close()

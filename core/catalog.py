@@ -24,7 +24,9 @@ class RuleDefaults(BaseModel):
     sensitivity: int = Field(50, ge=0, le=100)
 
 
-def _r(key: str, zh: str, en: str, tier: int, dwell: float, realarm: float, clear: float, active: Active) -> RuleDefaults:
+def _r(
+    key: str, zh: str, en: str, tier: int, dwell: float, realarm: float, clear: float, active: Active
+) -> RuleDefaults:
     return RuleDefaults(
         key=key, name_zh=zh, name_en=en, tier=tier, dwell_s=dwell, realarm_s=realarm, clear_s=clear, active=active
     )

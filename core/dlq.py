@@ -10,7 +10,8 @@ log = logging.getLogger(__name__)
 
 async def dead_letter(publisher: Publisher, record: Record, reason: str, role: str) -> None:
     """Publish the original message to ``bk.dlq`` with where it came from and why it failed."""
-    headers = list(record.headers) + [
+    headers = [
+        *record.headers,
         ("bk-dlq-reason", reason[:1000].encode()),
         ("bk-dlq-topic", record.topic.encode()),
         ("bk-dlq-partition", str(record.partition).encode()),

@@ -21,7 +21,7 @@ async def readyz(state: StateDep) -> JSONResponse:
     try:
         await state.db.ping()
         checks["database"] = True
-    except Exception:  # noqa: BLE001 - any failure means not ready
+    except Exception:
         checks["database"] = False
     checks.update(state.tasks_alive)
     ok = all(checks.values())
