@@ -21,7 +21,7 @@ function tile(cameraId, name, school) {
   const el = document.createElement("div");
   el.className = "tile"; el.dataset.camera = cameraId; el.dataset.testid = "tile";
   el.innerHTML = `<img alt=""><div class="label"><span class="name"></span><span class="badge unknown">…</span></div>`;
-  el.querySelector(".name").textContent = `${school || ""} · ${name || cameraId}`;
+  el.querySelector(".name").textContent = school ? `${school} · ${name || cameraId}` : (name || cameraId);
   wall.appendChild(el);
   t = { el, img: el.querySelector("img"), badge: el.querySelector(".badge"), url: null };
   tiles.set(cameraId, t);
