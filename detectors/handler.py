@@ -1,0 +1,101 @@
+"""What the worker does with one record of ``bk.frames``: validate, decode, judge, publish.
+
+Takes a :class:`core.bus.Publisher` and plain :class:`core.bus.Record` values, so unit tests feed
+it lists and an in-memory publisher while the Kafka suite runs the same code.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from core.bus import Publisher, Record
+from core.contracts import Event, Frame
+from core.dlq import dead_letter
+from core.errors import ContractError
+from core.topics import EVENTS
+from detectors import metrics
+from detectors.cameras import CameraPipelines
+from detectors.perception.base import Image
+from detectors.pipeline import CameraPipeline
+
+log = logging.getLogger(__name__)
+ROLE = "detect"
+
+
+def decode_image(frame: Frame) -> Image:
+    """The frame's JPEG as a BGR array, or ContractError when it is not what the headers say."""
+    t0 = time.perf_counter()
+    image: NDArray[Any] | None = cv2.imdecode(np.frombuffer(frame.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    metrics.DECODE_SECONDS.observe(time.perf_counter() - t0)
+    if image is None:
+        raise ContractError(f"frame: {len(frame.jpeg)} bytes could not be decoded as a JPEG")
+    h, w = image.shape[:2]
+    if (w, h) != (frame.width, frame.height):
+        raise ContractError(f"frame: JPEG is {w}x{h}, headers say {frame.width}x{frame.height}")
+    return image
+
+
+def _judge(pipeline: CameraPipeline, frame: Frame) -> list[Event]:
+    return pipeline.process(frame, decode_image(frame))
+
+
+class FrameHandler:
+    def __init__(
+        self,
+        publisher: Publisher,
+        pipelines: CameraPipelines,
+        *,
+        max_age_s: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.publisher = publisher
+        self.pipelines = pipelines
+        self.max_age_ms = max_age_s * 1000
+        self.clock = clock
+
+    async def handle(self, record: Record) -> None:
+        """Judge one record; bad input goes to the DLQ with the reason, never raises."""
+        try:
+            frame = Frame.decode(record.key, record.value, record.headers)
+        except ContractError as exc:
+            await self._dead(record, str(exc), "contract")
+            return
+        age_ms = self.clock() * 1000 - frame.captured_ms
+        if age_ms > self.max_age_ms:
+            metrics.STALE.inc()
+            return
+        pipeline = self.pipelines.for_frame(frame, record.partition)
+        try:
+            events = await asyncio.to_thread(_judge, pipeline, frame)
+        except ContractError as exc:
+            await self._dead(record, str(exc), "contract")
+            return
+        except Exception as exc:  # a detector bug on one frame must not stop every camera
+            log.exception("detection failed on %s seq %d", frame.camera_id, frame.seq)
+            await self._dead(record, f"detection failed: {type(exc).__name__}: {exc}", "detector")
+            return
+        metrics.FRAMES.inc()
+        await self.publish(events)
+
+    async def publish(self, events: list[Event]) -> None:
+        for event in events:
+            await self.publisher.publish(EVENTS, event.encode(), key=event.camera_id.encode())
+            metrics.EVENTS.labels(event.rule, event.state).inc()
+            log.info(
+                "%s %s %s zone=%s",
+                event.state,
+                event.rule,
+                event.camera_id,
+                event.zone,
+                extra={"camera_id": event.camera_id, "event_id": event.id},
+            )
+
+    async def _dead(self, record: Record, reason: str, kind: str) -> None:
+        metrics.DEAD_LETTERS.labels(kind).inc()
+        await dead_letter(self.publisher, record, reason, ROLE)

@@ -1,0 +1,120 @@
+"""Moving blobs from a running-average background on a small grey picture.
+
+Global lighting changes (lights switched on, auto exposure) are not motion: when the global
+brightness jumps or most of the picture changes at once, the background is re-learnt instead.
+The result doubles as the motion gate for heavier detectors.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+
+from detectors.detections import Detections
+from detectors.perception.base import Image, Perceiver, to_small_grey
+
+
+class MotionConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    work_width: int = Field(default=160, ge=32, le=1280, description="Width the background model works at.")
+    learn_rate: float = Field(default=0.05, gt=0, le=1, description="Background update weight per frame.")
+    foreground_learn_factor: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="Fraction of learn_rate applied under moving blobs (slow absorption).",
+    )
+    threshold: float = Field(
+        default=20.0, gt=0, description="Grey-level difference that counts as changed in a lit scene."
+    )
+    dark_threshold: float = Field(
+        default=6.0, gt=0, description="The lowest threshold, reached in dark scenes (contrast scales with light)."
+    )
+    lit_level: float = Field(default=100.0, gt=0, description="Mean grey level from which the full threshold applies.")
+    min_area: float = Field(default=0.002, ge=0, le=1, description="Smallest blob, as a fraction of the picture.")
+    lighting_fraction: float = Field(
+        default=0.5, gt=0, le=1, description="Changed fraction above which a change is lighting, not motion."
+    )
+    lighting_gain: float = Field(
+        default=0.25,
+        gt=0,
+        description="Relative global brightness jump above which the background is re-learnt.",
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class MotionReport:
+    """Moving blobs in pixels of the input picture (label ``motion``)."""
+
+    detections: Detections
+    foreground_fraction: float
+    lighting_change: bool
+    learning: bool
+
+
+class MotionDetector(Perceiver):
+    key = "motion"
+
+    def __init__(self, config: MotionConfig | None = None) -> None:
+        self.config = config or MotionConfig()
+        self._background: NDArray[Any] | None = None
+        # Open with a small kernel (removes speckle, keeps heads and limbs), close with a larger
+        # one (joins the parts of one body into one blob).
+        self._open = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+        self._close = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+
+    def reset(self) -> None:
+        self._background = None
+
+    def observe(self, image: Image) -> MotionReport:
+        cfg = self.config
+        grey, sx, sy = to_small_grey(image, cfg.work_width)
+        small: NDArray[Any] = cv2.GaussianBlur(grey, (5, 5), 0)
+        bg = self._background
+        if bg is None or bg.shape != small.shape:
+            self._background = small.copy()
+            return MotionReport(Detections.empty(), 0.0, lighting_change=False, learning=True)
+        mean_now, mean_bg = float(small.mean()), float(bg.mean())
+        gain = (mean_now + 1.0) / (mean_bg + 1.0)
+        if abs(gain - 1.0) > cfg.lighting_gain and abs(mean_now - mean_bg) > cfg.threshold / 2:
+            return self._relearn(small)
+        diff = cv2.absdiff(small, bg * np.float32(gain))
+        # Object contrast scales with the light: a person in a dark kitchen differs by a few levels.
+        threshold = float(np.clip(cfg.threshold * mean_bg / cfg.lit_level, cfg.dark_threshold, cfg.threshold))
+        changed = (diff > threshold).astype(np.uint8)
+        fraction = float(changed.mean())
+        if fraction > cfg.lighting_fraction:
+            return self._relearn(small)
+        opened: NDArray[Any] = cv2.morphologyEx(changed, cv2.MORPH_OPEN, self._open)
+        mask: NDArray[Any] = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, self._close, iterations=2)
+        self._learn(small, mask)
+        return MotionReport(self._blobs(mask, sx, sy), fraction, lighting_change=False, learning=False)
+
+    def _relearn(self, small: NDArray[Any]) -> MotionReport:
+        self._background = small.copy()
+        return MotionReport(Detections.empty(), 1.0, lighting_change=True, learning=True)
+
+    def _learn(self, small: NDArray[Any], mask: NDArray[Any]) -> None:
+        cfg = self.config
+        bg = self._background
+        assert bg is not None
+        rate = np.where(mask > 0, cfg.learn_rate * cfg.foreground_learn_factor, cfg.learn_rate).astype(np.float32)
+        bg += rate * (small - bg)
+
+    def _blobs(self, mask: NDArray[Any], sx: float, sy: float) -> Detections:
+        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        min_px = self.config.min_area * mask.size
+        boxes, scores = [], []
+        for i in range(1, count):
+            x, y, w, h, area = (int(v) for v in stats[i])
+            if area < min_px:
+                continue  # sensor noise, flicker, a fly
+            boxes.append([x * sx, y * sy, (x + w) * sx, (y + h) * sy])
+            scores.append(min(1.0, area / float(w * h)))
+        if not boxes:
+            return Detections.empty()
+        return Detections.of(np.array(boxes), np.array(scores), "motion")

@@ -1,0 +1,39 @@
+"""The one registry of perception plugins. An unknown name or a plugin that cannot build and run
+on a blank picture is a start-up error naming the plugin."""
+
+from collections.abc import Callable
+
+import numpy as np
+
+from detectors.errors import DetectorError
+from detectors.perception.base import Perceiver
+from detectors.perception.health import HealthMonitor
+from detectors.perception.motion import MotionDetector
+
+PERCEIVERS: dict[str, Callable[[], Perceiver]] = {
+    HealthMonitor.key: HealthMonitor,
+    MotionDetector.key: MotionDetector,
+}
+
+
+def create(key: str) -> Perceiver:
+    """A fresh perceiver for one camera."""
+    factory = PERCEIVERS.get(key)
+    if factory is None:
+        raise DetectorError(f"unknown perception plugin {key!r}; expected one of {sorted(PERCEIVERS)}")
+    try:
+        return factory()
+    except Exception as exc:
+        raise DetectorError(f"perception plugin {key!r} failed to start: {exc}") from exc
+
+
+def self_test() -> None:
+    """Build every plugin and run it on two blank pictures, so a broken one stops start-up."""
+    blank = np.full((48, 64, 3), 128, dtype=np.uint8)
+    for key in PERCEIVERS:
+        plugin = create(key)
+        try:
+            plugin.observe(blank)
+            plugin.observe(blank)
+        except Exception as exc:
+            raise DetectorError(f"perception plugin {key!r} failed on a blank picture: {exc}") from exc

@@ -1,0 +1,156 @@
+"""One camera's detection path: perception plugins, then rules through incident machines.
+
+Built from the site's (school, camera), or from catalog defaults when the camera is not in the
+site (a third-party producer's frames are still judged). Site changes re-configure the rules and
+keep perception memory (background models) and incident state where the incident still exists.
+"""
+
+import logging
+import time
+
+from core.catalog import CATALOG
+from core.contracts import Event, Frame
+from core.schedule import Schedule
+from core.site import Camera, EffectiveRule, School, effective_rule
+from detectors import metrics
+from detectors.detections import PixelZone
+from detectors.perception import registry as perception
+from detectors.perception.base import Image, Perceiver, Percepts
+from detectors.rules import registry as rules
+from detectors.rules.base import NOTHING, Rule, is_active
+from detectors.rules.incident import IncidentKey, IncidentMachine, IncidentPolicy
+
+log = logging.getLogger(__name__)
+MachineKey = tuple[str, str | None]
+
+
+def rule_settings(school: School | None, camera: Camera | None, key: str) -> EffectiveRule:
+    """The merged settings of rule ``key``: site layers when the camera is known, else the catalog's."""
+    if school is not None and camera is not None:
+        return effective_rule(school, camera, key)
+    d = CATALOG[key]
+    return EffectiveRule(
+        key=key,
+        enabled=True,
+        tier=d.tier,
+        dwell_s=d.dwell_s,
+        realarm_s=d.realarm_s,
+        clear_s=d.clear_s,
+        sensitivity=d.sensitivity,
+        active=d.active,
+        zones=None,
+    )
+
+
+class CameraPipeline:
+    """Judge one camera's frames in capture order; returns the events they cause."""
+
+    def __init__(
+        self,
+        camera_id: str,
+        school: School | None = None,
+        camera: Camera | None = None,
+        *,
+        school_id: str = "",
+    ) -> None:
+        self.camera_id = camera_id
+        self._frame_school = school_id  # used while the site does not know the camera
+        self._perceivers: dict[str, Perceiver] = {}
+        self._machines: dict[MachineKey, IncidentMachine] = {}
+        self._pending: list[Event] = []  # closes caused by a site change, sent with the next frame
+        self._last_ms = 0
+        self._zone_cache: tuple[int, int, dict[str, PixelZone]] | None = None
+        self.configure(school, camera)
+
+    def configure(self, school: School | None, camera: Camera | None) -> None:
+        """Apply new site settings. Incidents whose rule or zone disappeared are closed."""
+        if camera is not None and camera.id != self.camera_id:
+            raise ValueError(f"pipeline of camera {self.camera_id!r} given settings of {camera.id!r}")
+        self.school, self.camera = school, camera
+        self.schedule = school.schedule if school is not None else Schedule.model_validate({})
+        self.enabled = camera.enabled if camera is not None else True
+        self._zone_cache = None
+        self.rules: list[Rule] = []
+        for key in rules.RULES:
+            settings = rule_settings(school, camera, key)
+            if settings.enabled:
+                self.rules.append(rules.create(key, settings))
+        needed = {n for r in self.rules for n in r.needs}
+        for key in needed - set(self._perceivers):
+            self._perceivers[key] = perception.create(key)
+        for key in set(self._perceivers) - needed:
+            del self._perceivers[key]
+        wanted = {(r.key, z) for r in self.rules for z in self._zone_ids(r)}
+        for mkey in list(self._machines):
+            if mkey not in wanted:
+                closed = self._machines.pop(mkey).close(self._last_ms, "rule or zone removed from the site")
+                if closed is not None:
+                    self._pending.append(closed)
+        for r in self.rules:
+            for z in self._zone_ids(r):
+                self._machine(r, z).policy = IncidentPolicy.from_rule(r.settings)
+
+    def process(self, frame: Frame, image: Image) -> list[Event]:
+        """Run perception and rules on one decoded frame (``image`` is ``frame.jpeg`` decoded)."""
+        events, self._pending = self._pending, []
+        if not self.enabled:
+            return events
+        self._last_ms = max(self._last_ms, frame.captured_ms)
+        self._frame_school = frame.school_id or self._frame_school
+        height, width = image.shape[:2]
+        results: dict[str, object] = {}
+        for key, plugin in self._perceivers.items():
+            t0 = time.perf_counter()
+            results[key] = plugin.observe(image)
+            metrics.PLUGIN_SECONDS.labels(key).observe(time.perf_counter() - t0)
+        percepts = Percepts(results)
+        zones = self._zones(width, height)
+        for r in self.rules:
+            t0 = time.perf_counter()
+            armed = is_active(r.settings.active, self.schedule, frame.captured_ms)
+            for zone_id in self._zone_ids(r):
+                zone = zones.get(zone_id) if zone_id is not None else None
+                finding = r.evaluate(percepts, zone, width, height) if armed else NOTHING
+                event = self._machine(r, zone_id).step(frame, width, height, finding)
+                if event is not None:
+                    events.append(event)
+            metrics.PLUGIN_SECONDS.labels(f"rule:{r.key}").observe(time.perf_counter() - t0)
+        return events
+
+    def close_all(self, reason: str) -> list[Event]:
+        """Close every open incident (the camera is being handed over or removed)."""
+        events, self._pending = self._pending, []
+        for machine in self._machines.values():
+            closed = machine.close(self._last_ms, reason)
+            if closed is not None:
+                events.append(closed)
+        return events
+
+    def _zone_ids(self, rule: Rule) -> list[str | None]:
+        if not rule.zoned or not rule.settings.zones:
+            return [None]
+        return list(rule.settings.zones)
+
+    def _zones(self, width: int, height: int) -> dict[str, PixelZone]:
+        cache = self._zone_cache
+        if cache is None or cache[:2] != (width, height):
+            zones = self.camera.zones if self.camera is not None else []
+            cache = (width, height, {z.id: PixelZone.from_zone(z, width, height) for z in zones})
+            self._zone_cache = cache
+        return cache[2]
+
+    def _machine(self, rule: Rule, zone: str | None) -> IncidentMachine:
+        key = IncidentKey(
+            camera_id=self.camera_id,
+            school_id=self.school.id if self.school is not None else self._frame_school,
+            kitchen_id=self.camera.kitchen if self.camera is not None else "",
+            rule=rule.key,
+            zone=zone,
+            rule_version=rule.version,
+        )
+        machine = self._machines.get((rule.key, zone))
+        if machine is None:
+            machine = self._machines[(rule.key, zone)] = IncidentMachine(key, IncidentPolicy.from_rule(rule.settings))
+        elif machine.key != key and not machine.is_open:
+            machine.key = key
+        return machine

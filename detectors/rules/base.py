@@ -1,0 +1,57 @@
+"""The rule interface, its per-frame finding, the schedule gate and the sensitivity mapping."""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from core.catalog import Active
+from core.schedule import Schedule
+from core.site import EffectiveRule
+from detectors.detections import Detections, PixelZone
+from detectors.perception.base import Percepts
+
+
+@dataclass(frozen=True, eq=False)
+class Finding:
+    """What a rule saw in one frame: is its condition true, how sure, where, in a few words."""
+
+    condition: bool
+    score: float = 0.0
+    detections: Detections = field(default_factory=Detections.empty)
+    message: str = ""
+
+
+NOTHING = Finding(False)
+
+
+class Rule(ABC):
+    """One violation type for one camera, configured by its merged site settings."""
+
+    key: ClassVar[str]
+    version: ClassVar[str] = "1"
+    needs: ClassVar[tuple[str, ...]] = ()
+    zoned: ClassVar[bool] = True  # camera-level rules (health) ignore zones and report zone None
+
+    def __init__(self, settings: EffectiveRule) -> None:
+        self.settings = settings
+
+    @abstractmethod
+    def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
+        """Judge one frame, limited to ``zone`` when given."""
+
+
+def by_sensitivity(sensitivity: int, at_0: float, at_100: float) -> float:
+    """Map sensitivity 0..100 linearly onto a threshold (50 is the vendor default midpoint)."""
+    s = min(max(sensitivity, 0), 100) / 100.0
+    return at_0 + (at_100 - at_0) * s
+
+
+def is_active(active: Active, schedule: Schedule, captured_ms: int) -> bool:
+    """Whether a rule armed ``active`` runs at the frame's capture time, in the school's time zone."""
+    if active == "always":
+        return True
+    if active == "working_hours":
+        return schedule.is_working(captured_ms)
+    if active == "after_hours":
+        return not schedule.is_working(captured_ms)
+    return schedule.is_meal_prep(captured_ms)

@@ -1,0 +1,79 @@
+"""Detections validate their shapes, filter with masks, and zones select them."""
+
+import numpy as np
+import pytest
+
+from core.site import Zone
+from detectors.detections import Detections, PixelZone
+from detectors.errors import DetectorError
+
+
+def three() -> Detections:
+    return Detections(
+        np.array([[0, 0, 10, 40], [100, 100, 120, 180], [300, 50, 400, 60]], float),
+        np.array([0.9, 0.5, 0.2]),
+        np.array(["person", "person", "motion"]),
+    )
+
+
+@pytest.mark.parametrize(
+    ("boxes", "scores", "labels", "message"),
+    [
+        (np.zeros((2, 3)), np.zeros(2), ["a", "b"], r"boxes must have shape \(N, 4\), got \(2, 3\)"),
+        (np.zeros((2, 4)), np.zeros(3), ["a", "b"], r"scores must have shape \(2,\), got \(3,\)"),
+        (np.zeros((2, 4)), np.zeros(2), ["a"], r"labels must have shape \(2,\), got \(1,\)"),
+        (np.array([[5, 0, 1, 1]]), np.zeros(1), ["a"], "x2 >= x1"),
+        (np.zeros((1, 4)), np.array([1.5]), ["a"], "scores must be in 0..1"),
+    ],
+)
+def test_invalid_detections_name_expected_and_actual(
+    boxes: np.ndarray, scores: np.ndarray, labels: list[str], message: str
+) -> None:
+    with pytest.raises(DetectorError, match=message):
+        Detections(boxes, scores, np.array(labels))
+
+
+def test_masks_compose_and_arrays_are_read_only() -> None:
+    dets = three()
+    people = dets[dets.labels == "person"]
+    tall = people[people.heights >= 50]
+    assert len(people) == 2 and len(tall) == 1
+    assert tall.boxes.tolist() == [[100, 100, 120, 180]]
+    with pytest.raises(ValueError):
+        dets.boxes[0, 0] = 1
+    with pytest.raises(DetectorError, match=r"mask must have shape \(3,\)"):
+        dets[np.array([True, False])]
+
+
+def test_empty_and_of() -> None:
+    assert len(Detections.empty()) == 0 and Detections.empty().anchors().shape == (0, 2)
+    dets = Detections.of([[1, 2, 3, 4]], [0.5], "motion")
+    assert dets.labels.tolist() == ["motion"]
+    assert [b.label for b in dets.to_boxes()] == ["motion"]
+
+
+def test_to_boxes_keeps_the_best_first() -> None:
+    boxes = three().to_boxes(limit=2)
+    assert [b.score for b in boxes] == [0.9, 0.5]
+
+
+def test_zone_maps_normalised_polygon_and_tests_anchors() -> None:
+    zone = PixelZone.from_zone(
+        Zone(id="floor", kind="floor", polygon=[(0, 0.5), (0.5, 0.5), (0.5, 1), (0, 1)]), 640, 360
+    )
+    assert zone.polygon.tolist() == [[0, 180], [320, 180], [320, 360], [0, 360]]
+    dets = three()
+    # bottom centres: (5, 40) out, (110, 180) on the top edge, (350, 60) out
+    assert zone.trigger(dets).tolist() == [False, True, False]
+    # centres: (5, 20), (110, 140), (350, 55): all out
+    assert zone.trigger(dets, "center").tolist() == [False, False, False]
+    assert len(dets[zone.trigger(dets)]) == 1
+
+
+def test_zone_handles_concave_polygons() -> None:
+    u_shape = Zone(
+        id="u", kind="other", polygon=[(0, 0), (1, 0), (1, 1), (0.6, 1), (0.6, 0.3), (0.4, 0.3), (0.4, 1), (0, 1)]
+    )
+    zone = PixelZone.from_zone(u_shape, 100, 100)
+    inside = zone.contains(np.array([[10, 90], [50, 90], [90, 90], [50, 10]], float))
+    assert inside.tolist() == [True, False, True, True]
