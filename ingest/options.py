@@ -1,0 +1,20 @@
+"""Tuning of the ingest role that is not in core Settings (defaults suit production;
+tests shorten the timings)."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.backoff import BackoffPolicy
+
+
+class IngestOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stall_s: float = Field(default=5.0, gt=0, description="No new picture for this long while connected: stalled.")
+    heartbeat_s: float = Field(default=10.0, gt=0, description="Every camera's status is re-published this often.")
+    monitor_s: float = Field(default=0.25, gt=0, le=5, description="How often reader health is checked.")
+    queue_size: int = Field(
+        default=2, ge=1, le=100, description="Frames waiting per camera before the oldest is dropped."
+    )
+    encode_threads: int = Field(default=2, ge=1, le=64, description="Threads that resize and JPEG-encode frames.")
+    backoff: BackoffPolicy = Field(default_factory=lambda: BackoffPolicy(), description="Reconnect delays.")
+    reader_join_s: float = Field(default=8.0, gt=0, description="How long to wait for a reader thread at stop.")

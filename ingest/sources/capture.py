@@ -1,0 +1,200 @@
+"""Sources read with OpenCV's FFmpeg backend: RTSP, HTTP(S) MJPEG, video files and devices.
+
+RTSP opens get low-latency demuxer options (without them the first ~20 frames carry ~1.2 s of
+backlog). OpenCV reads them from the environment at each open, and they break files (an H.264
+file with B-frames gives no picture at all, MJPEG loses its last frame), so they are set only
+around RTSP opens, under a lock that every FFmpeg open takes.
+"""
+
+import os
+import socket
+import threading
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+import cv2
+import numpy as np
+
+from ingest.sources.base import Pacer, Source, SourceError, redact
+
+FFMPEG_OPTIONS = "rtsp_transport;tcp|fflags;nobuffer|flags;low_delay|max_delay;0"
+OPEN_TIMEOUT_MS = 5000
+READ_TIMEOUT_MS = 5000
+
+
+_ENV = "OPENCV_FFMPEG_CAPTURE_OPTIONS"
+_OPEN_LOCK = threading.Lock()
+
+
+def open_ffmpeg(target: str, low_latency: bool) -> cv2.VideoCapture:
+    """cv2.VideoCapture(CAP_FFMPEG) with open/read timeouts; ``low_latency`` adds the RTSP
+    options unless the operator set OPENCV_FFMPEG_CAPTURE_OPTIONS themselves."""
+    params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS, cv2.CAP_PROP_READ_TIMEOUT_MSEC, READ_TIMEOUT_MS]
+    with _OPEN_LOCK:
+        operator_value = os.environ.get(_ENV)
+        if low_latency and operator_value is None:
+            os.environ[_ENV] = FFMPEG_OPTIONS
+        try:
+            return cv2.VideoCapture(target, cv2.CAP_FFMPEG, params)
+        finally:
+            if operator_value is None:
+                os.environ.pop(_ENV, None)
+
+
+def _check_frame(frame: np.ndarray | None) -> np.ndarray | None:
+    if frame is None or frame.size == 0 or frame.ndim != 3:
+        return None
+    return frame
+
+
+def _plausible_fps(value: float) -> float | None:
+    return value if 1.0 <= value <= 120.0 else None
+
+
+class CaptureSource(Source):
+    """A stream opened with cv2.VideoCapture(CAP_FFMPEG). Subclasses say what to open and how
+    to tell "cannot connect" from "not a video stream"."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self._cap: cv2.VideoCapture | None = None
+        self._first: np.ndarray | None = None
+        self._fps: float | None = None
+
+    def _target(self) -> str:
+        return self.url
+
+    def _precheck(self) -> None:
+        """Raise a specific SourceError before OpenCV hides the cause behind "could not open"."""
+
+    def _explain_failure(self) -> None:
+        """After OpenCV could not open the stream: raise a more specific SourceError if we can."""
+
+    def _open_capture(self) -> cv2.VideoCapture:
+        return open_ffmpeg(self._target(), low_latency=urlsplit(self.url).scheme in {"rtsp", "rtsps"})
+
+    def open(self) -> None:
+        self.close()
+        self._precheck()
+        cap = self._open_capture()
+        if not cap.isOpened():
+            cap.release()
+            self._explain_failure()
+            raise SourceError("not a video stream", f"OpenCV/FFmpeg could not open {redact(self.url)}")
+        self._cap = cap
+        ok, frame = cap.read()
+        first = _check_frame(frame) if ok else None
+        if first is None:
+            self.close()
+            raise SourceError("not a video stream", f"{redact(self.url)} opened but gave no picture")
+        self._first = first
+        self._fps = _plausible_fps(float(cap.get(cv2.CAP_PROP_FPS) or 0.0))
+
+    def _grab(self) -> np.ndarray | None:
+        if self._cap is None:
+            raise SourceError("not open", self.url)
+        ok, frame = self._cap.read()
+        return _check_frame(frame) if ok else None
+
+    def read(self) -> np.ndarray:
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first
+        frame = self._grab()
+        if frame is None:
+            raise SourceError("stream ended", f"no picture from {redact(self.url)}")
+        return frame
+
+    def close(self) -> None:
+        cap, self._cap, self._first = self._cap, None, None
+        if cap is not None:
+            cap.release()
+
+    @property
+    def nominal_fps(self) -> float | None:
+        return self._fps
+
+
+class NetworkSource(CaptureSource):
+    """rtsp:// and http(s):// cameras: a refused or unreachable host is "cannot connect"."""
+
+    DEFAULT_PORTS: ClassVar[dict[str, int]] = {"rtsp": 554, "rtsps": 322, "http": 80, "https": 443}
+
+    def _precheck(self) -> None:
+        """RTSP: fail fast on a dead host before taking the shared open lock. HTTP is checked only
+        after a failed open: some MJPEG servers serve a single client, and a probe would be it."""
+        host, port = self._address()
+        if urlsplit(self.url).scheme in {"rtsp", "rtsps"}:
+            _probe(host, port)
+
+    def _explain_failure(self) -> None:
+        _probe(*self._address())
+
+    def _address(self) -> tuple[str, int]:
+        parts = urlsplit(self.url)
+        if not parts.hostname:
+            raise SourceError("bad URL", f"{redact(self.url)!r} has no host", permanent=True)
+        try:
+            return parts.hostname, parts.port or self.DEFAULT_PORTS[parts.scheme]
+        except ValueError as exc:
+            raise SourceError("bad URL", f"{redact(self.url)!r}: {exc}", permanent=True) from exc
+
+
+def _probe(host: str, port: int) -> None:
+    """Raise SourceError("cannot connect") if nothing accepts a TCP connection at host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=OPEN_TIMEOUT_MS / 1000):
+            pass
+    except OSError as exc:
+        raise SourceError("cannot connect", f"{host}:{port}: {exc.strerror or exc}") from exc
+
+
+class FileSource(CaptureSource):
+    """A video file (file:// URL or plain path), paced at its native rate; ``?loop=1`` replays it."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            self.path = Path(parts.path)
+            options = parse_qs(parts.query)
+        else:
+            self.path, options = Path(url), {}
+        self.loop = options.get("loop", ["0"])[-1] in {"1", "true", "yes"}
+        self._pacer: Pacer | None = None
+
+    def _target(self) -> str:
+        return str(self.path)
+
+    def _precheck(self) -> None:
+        if not self.path.is_file():
+            raise SourceError("file not found", str(self.path))
+
+    def open(self) -> None:
+        super().open()
+        self._pacer = Pacer(self._fps or 25.0)
+
+    def read(self) -> np.ndarray:
+        if self._pacer is not None:
+            self._pacer.wait()
+        if self._first is not None:
+            return super().read()
+        frame = self._grab()
+        if frame is None and self.loop and self._cap is not None:
+            self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            frame = self._grab()
+        if frame is None:
+            raise SourceError("stream ended", f"end of {self.path}")
+        return frame
+
+
+class DeviceSource(CaptureSource):
+    """A local capture device such as /dev/video0 (V4L2)."""
+
+    def _precheck(self) -> None:
+        if not Path(self.url).exists():
+            raise SourceError("device not found", self.url)
+
+    def _open_capture(self) -> cv2.VideoCapture:
+        return cv2.VideoCapture(self.url, cv2.CAP_V4L2)

@@ -1,0 +1,132 @@
+"""The ingest role end to end on the embedded Kafka broker: site in, frames and status out."""
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import pytest
+
+from core.broker import EmbeddedBroker
+from core.bus import KafkaPublisher, make_consumer
+from core.contracts import CameraStatus, Frame
+from core.settings import Settings
+from core.site import Camera, Kitchen, School, Site
+from core.site_feed import publish_site
+from core.topics import CAMERA_STATUS, FRAMES
+from ingest import service
+from ingest.backoff import BackoffPolicy
+from ingest.options import IngestOptions
+
+pytestmark = pytest.mark.kafka
+OPTIONS = IngestOptions(heartbeat_s=1.0, stall_s=3.0, backoff=BackoffPolicy(initial_s=0.1, max_s=0.5))
+
+
+def _site(version: int, cameras: dict[str, str]) -> Site:
+    school = School(
+        id="school-1",
+        name="School 1",
+        kitchens=[Kitchen(id="k1", name="Main")],
+        cameras=[Camera(id=cid, name=cid, kitchen="k1", url=url) for cid, url in cameras.items()],
+    )
+    return Site(version=version, schools=[school])
+
+
+@dataclass
+class Seen:
+    frames: dict[str, list[Frame]] = field(default_factory=dict)
+    statuses: dict[str, list[CameraStatus]] = field(default_factory=dict)
+
+    def states(self, camera_id: str) -> list[tuple[str, str]]:
+        return [(s.state, s.reason) for s in self.statuses.get(camera_id, [])]
+
+
+@contextlib.asynccontextmanager
+async def _watch(bootstrap: str, cameras: set[str]) -> AsyncIterator[Seen]:
+    """Collect frames and statuses of ``cameras`` in the background."""
+    seen = Seen()
+    consumer = make_consumer(bootstrap, [FRAMES, CAMERA_STATUS], offset_reset="earliest")
+    await consumer.start()
+
+    async def collect() -> None:
+        async for msg in consumer:
+            key = (msg.key or b"").decode()
+            if key not in cameras:
+                continue
+            if msg.topic == FRAMES:
+                headers = [(k, bytes(v)) for k, v in msg.headers]
+                seen.frames.setdefault(key, []).append(Frame.decode(msg.key, msg.value, headers))
+            else:
+                seen.statuses.setdefault(key, []).append(CameraStatus.decode(msg.value))
+
+    task = asyncio.create_task(collect())
+    try:
+        yield seen
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await consumer.stop()
+
+
+async def _until(predicate: object, timeout_s: float = 20.0, what: str = "condition") -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while loop.time() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+
+
+async def test_synthetic_and_broken_camera(broker: EmbeddedBroker, unique: str, dead_port: int) -> None:
+    good, bad, extra = f"syn-{unique}", f"bad-{unique}", f"extra-{unique}"
+    good_url = "synthetic://kitchen?width=960&height=540&fps=15&people=2"
+    async with KafkaPublisher(broker.bootstrap) as pub:
+        await publish_site(pub, _site(1, {good: good_url + "&seed=2", bad: f"http://127.0.0.1:{dead_port}/x.mjpg"}))
+    settings = Settings(kafka_bootstrap=broker.bootstrap, detect_fps=5, detect_width=480, jpeg_quality=70)
+    stop = asyncio.Event()
+    async with _watch(broker.bootstrap, {good, bad, extra}) as seen:
+        task = asyncio.create_task(service.run(settings, stop, OPTIONS))
+        try:
+            await _until(lambda: len(seen.frames.get(good, [])) >= 8, what="frames of the synthetic camera")
+            refused = ("offline", f"cannot connect: 127.0.0.1:{dead_port}: Connection refused")
+            await _until(lambda: refused in seen.states(bad), what="the broken camera offline")
+            await _until(lambda: ("online", "") in seen.states(good), what="the synthetic camera online")
+            frames = seen.frames[good]
+            assert [f.seq for f in frames] == sorted({f.seq for f in frames})
+            assert all((f.width, f.height, f.school_id) == (480, 270, "school-1") for f in frames)
+            assert all(b.captured_ms >= a.captured_ms for a, b in itertools.pairwise(frames))
+            img = cv2.imdecode(np.frombuffer(frames[-1].jpeg, np.uint8), cv2.IMREAD_COLOR)
+            assert img is not None and img.shape == (270, 480, 3) and img.std() > 20
+            # Heartbeats repeat the state; the good camera keeps publishing despite the bad one.
+            await _until(lambda: seen.states(bad).count(refused) >= 2, what="a heartbeat")
+            # Site change: the bad camera goes, another comes, the good one is undisturbed.
+            before = len(seen.frames[good])
+            async with KafkaPublisher(broker.bootstrap) as pub:
+                await publish_site(pub, _site(2, {good: good_url + "&seed=2", extra: "synthetic://k?seed=5&fps=10"}))
+            await _until(lambda: len(seen.frames.get(extra, [])) >= 3, what="frames of the added camera")
+            await _until(
+                lambda: seen.states(bad)[-1][0] == "offline" and "removed" in seen.states(bad)[-1][1],
+                what="the removed camera reported offline",
+            )
+            assert len(seen.frames[good]) > before
+            seq_before = seen.frames[good][-1].seq
+            # A URL change restarts only that camera; its sequence numbers keep increasing.
+            async with KafkaPublisher(broker.bootstrap) as pub:
+                await publish_site(pub, _site(3, {good: good_url + "&seed=9", extra: "synthetic://k?seed=5&fps=10"}))
+            await _until(lambda: seen.frames[good][-1].seq > seq_before + 3, what="frames after the URL change")
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 20)
+        await _until(lambda: seen.states(good)[-1] == ("offline", "ingest stopped"), what="the last status")
+
+
+async def test_needs_kafka() -> None:
+    from core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="BK_KAFKA_BOOTSTRAP"):
+        await service.run(Settings(kafka_bootstrap=None), asyncio.Event())
