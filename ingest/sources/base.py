@@ -18,12 +18,13 @@ __all__ = ["Pacer", "Source", "SourceError", "redact"]
 def redact(url: str) -> str:
     """``url`` without its password, for logs and status reasons (RTSP URLs often carry one)."""
     scheme, sep, rest = url.partition("://")
-    authority, slash, path = rest.partition("/")
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority, tail = rest[:end], rest[end:]
     if not sep or "@" not in authority:
         return url
     creds, _, host = authority.rpartition("@")
     user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}{slash}{path}"
+    return f"{scheme}://{user}:***@{host}{tail}"
 
 
 class Source(abc.ABC):

@@ -175,6 +175,8 @@ def test_synthetic_source_is_paced() -> None:
         ("http://10.0.0.5/video.mjpg", "http://10.0.0.5/video.mjpg"),
         ("/videos/a@b.mp4", "/videos/a@b.mp4"),
         ("rtsp://u:p@ss@host/x", "rtsp://u:***@host/x"),
+        ("synthetic://kitchen?script=cover@6+10", "synthetic://kitchen?script=cover@6+10"),
+        ("http://cam/x.mjpg?next=a@b", "http://cam/x.mjpg?next=a@b"),
     ],
 )
 def test_redact_hides_passwords(url: str, expected: str) -> None:
