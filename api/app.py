@@ -12,47 +12,103 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.auth.secret import resolve_secret
+from api.auth.throttle import LoginThrottle
+from api.camera_log import StatusLog
 from api.db import Database
+from api.escalation import run_escalation
 from api.live import LiveHub
 from api.media import MediaStore
+from api.models import ActionRow, EventRow
 from api.recorder import Recorder, run_recorder
-from api.routes import cameras, events, health, ws
+from api.routes import (
+    audit,
+    auth,
+    cameras,
+    events,
+    evidence,
+    export,
+    health,
+    site,
+    stats,
+    users,
+    webhooks,
+    workflow,
+    ws,
+)
+from api.site_store import latest_site
 from api.state import ApiState
+from api.webhooks.delivery import run_deliveries
+from api.workflow import workflow_message
 from core.bus import KafkaPublisher, ensure_topics, wait_for_kafka
 from core.settings import Settings
 from core.site import Site
-from core.site_feed import follow_site
+from core.site_feed import follow_site, publish_site
 from core.topics import topic_specs
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+ROUTERS = (health, auth, export, events, evidence, workflow, cameras, site, users, webhooks, stats, audit, ws)
 
 
-def create_app(settings: Settings, stop: asyncio.Event | None = None) -> FastAPI:
-    """The api: REST, WebSocket and the web app; background consumers run in the lifespan."""
+def create_app(settings: Settings, stop: asyncio.Event | None = None, *, kafka: bool = True) -> FastAPI:
+    """The api: REST, WebSocket and the web app; background tasks run in the lifespan.
+
+    ``kafka=False`` runs without a broker (no recorder, live feed or bk.site): for tests of
+    the REST and WebSocket surface. A weak secret in production raises ``ConfigError`` here,
+    before anything listens."""
     stop = stop or asyncio.Event()
+    secret = resolve_secret(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        bootstrap = settings.require_kafka()
-        await wait_for_kafka(bootstrap)
-        await ensure_topics(bootstrap, topic_specs(settings.frame_partitions, settings.event_partitions))
+        bootstrap = settings.require_kafka() if kafka else ""
+        if kafka:
+            await wait_for_kafka(bootstrap)
+            await ensure_topics(bootstrap, topic_specs(settings.frame_partitions, settings.event_partitions))
         db = Database(settings.resolved_database_url)
-        await db.create_schema()
-        dlq = KafkaPublisher(bootstrap, client_id="api")
-        await dlq.start()
-        state = ApiState(settings, db, MediaStore(settings.resolved_media_dir), LiveHub(bootstrap))
-        state.recorder = Recorder(db, state.media, dlq)
+        await db.migrate()
+        state = ApiState(
+            settings, db, MediaStore(settings.resolved_media_dir), LiveHub(bootstrap), secret=secret,
+            throttle=LoginThrottle(settings.login_max_failures, settings.login_lockout_s),
+        )
+        async with db.session() as session:
+            stored = await latest_site(session)
+        state.site = stored[0] if stored else None
+        status_log = StatusLog(db)
+        state.hub.status_sink = status_log.offer
         app.state.bk = state
 
-        async def on_site(site: Site) -> None:
-            state.site = site
+        def on_escalated(event: EventRow, step: ActionRow) -> None:
+            state.hub.push(event.school_id, workflow_message(event, step))
 
         tasks = [
-            _supervised(state, "recorder", run_recorder(bootstrap, state.recorder, stop, settings.session_timeout_ms)),
-            _supervised(state, "live", state.hub.run(stop)),
-            _supervised(state, "site", follow_site(bootstrap, on_site, stop)),
+            _supervised(state, "escalation", run_escalation(db, settings, stop, on_escalated)),
+            _supervised(state, "webhooks", run_deliveries(db, settings, stop)),
+            _supervised(state, "camera_log", status_log.run(stop)),
         ]
+        publisher: KafkaPublisher | None = None
+        if kafka:
+            publisher = KafkaPublisher(bootstrap, client_id="api")
+            await publisher.start()
+            kafka_publisher = publisher
+
+            async def publish(site: Site) -> None:
+                await publish_site(kafka_publisher, site)
+
+            async def on_site(site: Site) -> None:
+                state.site = site
+
+            state.publish_site = publish
+            state.recorder = Recorder(db, state.media, publisher)
+            tasks += [
+                _supervised(state, "recorder",
+                            run_recorder(bootstrap, state.recorder, stop, settings.session_timeout_ms)),
+                _supervised(state, "live", state.hub.run(stop)),
+                _supervised(state, "site", follow_site(bootstrap, on_site, stop)),
+            ]
+        else:
+            state.hub.ready.set()
         try:
             yield
         finally:
@@ -62,11 +118,12 @@ def create_app(settings: Settings, stop: asyncio.Event | None = None) -> FastAPI
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            await dlq.stop()
+            if publisher is not None:
+                await publisher.stop()
             await db.close()
 
-    app = FastAPI(title="brightkitchen", version="0.1.0", lifespan=lifespan)
-    for module in (health, events, cameras, ws):
+    app = FastAPI(title="brightkitchen", version="0.2.0", lifespan=lifespan)
+    for module in ROUTERS:
         app.include_router(module.router)
     if WEB_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
@@ -101,9 +158,11 @@ class _Server(uvicorn.Server):
         return contextlib.nullcontext()
 
 
-async def run(settings: Settings, stop: asyncio.Event, on_listening: Callable[[str], None] | None = None) -> None:
+async def run(
+    settings: Settings, stop: asyncio.Event, on_listening: Callable[[str], None] | None = None, *, kafka: bool = True,
+) -> None:
     """Serve until ``stop`` is set."""
-    app = create_app(settings, stop)
+    app = create_app(settings, stop, kafka=kafka)
     config = uvicorn.Config(
         app, host=settings.api_host, port=settings.api_port, log_level="warning", lifespan="on",
         ws_ping_interval=20, ws_ping_timeout=20,

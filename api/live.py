@@ -7,6 +7,7 @@ import logging
 import struct
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiokafka import TopicPartition
@@ -59,7 +60,8 @@ class LiveHub:
         self.clients: set[Client] = set()
         self.statuses: dict[str, CameraStatus] = {}
         self.latest_frames: dict[str, Frame] = {}
-        self.recent_snapshots: OrderedDict[str, bytes] = OrderedDict()
+        self.recent_snapshots: OrderedDict[str, tuple[str, bytes]] = OrderedDict()  # id -> (school, jpeg)
+        self.status_sink: Callable[[CameraStatus], None] | None = None
         self.ready = asyncio.Event()
 
     def add(self, client: Client) -> None:
@@ -81,13 +83,19 @@ class LiveHub:
 
     def on_event(self, event: Event) -> None:
         if event.snapshot_jpeg:
-            self.recent_snapshots[event.id] = event.snapshot_jpeg
+            self.recent_snapshots[event.id] = (event.school_id, event.snapshot_jpeg)
             while len(self.recent_snapshots) > RECENT_EVENTS:
                 self.recent_snapshots.popitem(last=False)
         self._broadcast(event.school_id, {"type": "event", "event": event_summary(event)})
 
+    def push(self, school_id: str, message: dict[str, object]) -> None:
+        """Send a message (e.g. a workflow change) to every client that sees ``school_id``."""
+        self._broadcast(school_id, message)
+
     def on_status(self, status: CameraStatus) -> None:
         self.statuses[status.camera_id] = status
+        if self.status_sink is not None:
+            self.status_sink(status)
         self._broadcast(status.school_id, {"type": "camera_status", "status": status.model_dump()})
 
     def on_frame(self, frame: Frame) -> None:

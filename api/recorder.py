@@ -3,14 +3,18 @@ after the database commit, so a crash replays (idempotently) instead of losing e
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 
 from aiokafka import TopicPartition
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.db import Database
 from api.event_store import upsert_event
 from api.media import MediaStore
+from api.models import EventRow
+from api.webhooks.outbox import enqueue
 from core.bus import Publisher, Record, make_consumer, to_record
 from core.contracts import Event
 from core.dlq import dead_letter
@@ -38,11 +42,18 @@ class Recorder:
         if not events:
             return
         async with self.db.session() as session, session.begin():
+            ids = {e.id for e in events}
+            known = set((await session.execute(select(EventRow.id).where(EventRow.id.in_(ids)))).scalars())
             for event in events:
                 path = sha = None
                 if event.snapshot_jpeg:
                     path, sha = await asyncio.to_thread(self.media.save_snapshot, event.id, event.snapshot_jpeg)
                 await upsert_event(session, event, path, sha)
+            now_ms = int(time.time() * 1000)
+            for new_id in ids - known:  # the outbox: webhooks for new alerts, in the same transaction
+                row = await session.get(EventRow, new_id)
+                if row is not None:
+                    await enqueue(session, "event.opened", row, now_ms)
         self.recorded += len(events)
 
     async def store_until_done(self, records: Sequence[Record], stop: asyncio.Event) -> bool:

@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -11,6 +11,9 @@ from pydantic import ValidationError
 from core.errors import BrightKitchenError
 from core.logs import setup_logging
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 app = typer.Typer(
     help="明厨亮灶 brightkitchen: food-safety monitoring of school kitchens. "
@@ -20,6 +23,8 @@ app = typer.Typer(
 )
 site_app = typer.Typer(help="Site configuration: schools, cameras, zones, schedules, rules.", no_args_is_help=True)
 app.add_typer(site_app, name="site")
+user_app = typer.Typer(help="Users of the api: admins, regulators, inspectors, canteen managers.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 
 def _settings() -> Settings:
@@ -93,20 +98,75 @@ def api_role() -> None:
     _run_role("api", run)
 
 
+async def _store_and_publish(settings: Settings, site: "Site", actor: str) -> "Site":
+    """One transaction in the database, then bk.site: ingest and detect never run a site the
+    database does not hold."""
+    from api.db import Database
+    from api.site_store import apply_site
+    from brightkitchen.supervisor import _publish_site
+
+    bootstrap = settings.require_kafka()  # checked before anything is written
+    db = Database(settings.resolved_database_url)
+    try:
+        await db.migrate()
+        stored = await apply_site(db, site, actor)
+    finally:
+        await db.close()
+    await _publish_site(bootstrap, stored)
+    return stored
+
+
 @site_app.command("apply")
 def site_apply(file: Annotated[Path, typer.Argument(help="Site YAML file.")]) -> None:
-    """Validate a site file and publish it to the running processes (nothing is half-applied)."""
-    from brightkitchen.supervisor import _publish_site
+    """Validate a site file, store it in the database and publish it to the running processes
+    (nothing is half-applied)."""
+    import getpass
+
+    from api.site_store import SiteError
     from core.site import load_site
 
     settings = _settings()
     try:
         site = load_site(file)
-        asyncio.run(_publish_site(settings.require_kafka(), site))
-    except BrightKitchenError as exc:
+        stored = asyncio.run(_store_and_publish(settings, site, f"cli:{getpass.getuser()}"))
+    except (BrightKitchenError, SiteError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"applied {file}: {len(site.schools)} schools, {len(site.cameras())} cameras")
+    typer.echo(f"applied {file} as version {stored.version}: {len(site.schools)} schools, "
+               f"{len(site.cameras())} cameras")
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option("--role", help="admin, regulator, inspector or canteen_manager.")],
+    school: Annotated[str | None, typer.Option("--school", help="School id (canteen_manager only).")] = None,
+    password: Annotated[str | None, typer.Option(
+        "--password", help="Default: asked for (not echoed). Avoid on shared machines: shells keep history.")] = None,
+) -> None:
+    """Add a user to the api's database."""
+    from api.db import Database
+    from api.users import UserError, create_user
+
+    settings = _settings()
+    if password is None:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+
+    async def add() -> None:
+        db = Database(settings.resolved_database_url)
+        try:
+            await db.migrate()
+            async with db.session() as session, session.begin():
+                await create_user(session, username, password, role, school)
+        finally:
+            await db.close()
+
+    try:
+        asyncio.run(add())
+    except UserError as exc:
+        typer.echo(f"user add: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"added {role} {username}" + (f" of school {school}" if school else ""))
 
 
 @site_app.command("check")

@@ -61,6 +61,22 @@ class Child:
             proc.wait()
 
 
+async def _store_site(settings: Settings, site: Site) -> tuple[Site, list[tuple[str, str, str, str | None]]]:
+    """Migrate the database, store the site as a new version, create the demo users (demo only)."""
+    from api.db import Database
+    from api.site_store import apply_site
+    from api.users import ensure_demo_users
+
+    db = Database(settings.resolved_database_url)
+    try:
+        await db.migrate()
+        stored = await apply_site(db, site, "up")
+        users = await ensure_demo_users(db) if settings.env == "demo" else []
+    finally:
+        await db.close()
+    return stored, users
+
+
 async def _publish_site(bootstrap: str, site: Site) -> None:
     async with KafkaPublisher(bootstrap, client_id="up") as publisher:
         await publish_site(publisher, site)
@@ -98,6 +114,7 @@ async def run_up(settings: Settings, site: Site, echo: Callable[[str], None]) ->
             echo(f"embedded Kafka broker (Tansu) on {bootstrap}")
         await wait_for_kafka(bootstrap)
         await ensure_topics(bootstrap, topic_specs(settings.frame_partitions, settings.event_partitions))
+        site, demo_users = await _store_site(settings, site)
         await _publish_site(bootstrap, site)
         env = {**os.environ, "BK_KAFKA_BOOTSTRAP": bootstrap, "BK_DATA_DIR": str(settings.data_dir.resolve())}
         env.pop("BK_SITE_FILE", None)
@@ -108,6 +125,8 @@ async def run_up(settings: Settings, site: Site, echo: Callable[[str], None]) ->
         if await _wait_http(f"{url}/healthz", 60):
             cams = len(site.cameras())
             echo(f"brightkitchen is up: open {url}  ({len(site.schools)} schools, {cams} cameras; logs in {logs})")
+            for username, password, role, school in demo_users:
+                echo(f"  demo user {username:<22} password {password:<26} {role}" + (f" of {school}" if school else ""))
             echo("press Ctrl-C to stop")
         else:
             echo(f"the api did not answer on {url} within 60 s; see {logs / 'api.log'}")

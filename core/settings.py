@@ -2,8 +2,9 @@
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,6 +44,40 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="Python logging level.")
     log_json: bool | None = Field(None, description="JSON logs; default: when not on a terminal.")
+
+    # --- api: access control (issue 5) ---
+    env: Literal["demo", "production"] = Field(
+        "demo",
+        description="production refuses to start without a strong BK_SECRET_KEY; demo generates one "
+        "per data directory.",
+    )
+    secret_key: SecretStr | None = Field(
+        None, description="Signs session tokens (HMAC-SHA256); at least 32 characters in production."
+    )
+    token_ttl_s: int = Field(12 * 3600, ge=60, le=30 * 86400, description="Lifetime of a login token.")
+    login_max_failures: int = Field(
+        5, ge=1, le=100, description="Failed logins per username or client IP before answers slow down (429)."
+    )
+    login_lockout_s: float = Field(
+        30.0, gt=0, description="First wait after too many failed logins; doubles with each further failure."
+    )
+    upload_max_bytes: int = Field(
+        5 * 1024 * 1024, ge=1024, description="Largest rectification photo accepted (JPEG or PNG)."
+    )
+    # --- api: the alert workflow's deadlines; past them an alert is escalated to the regulator ---
+    tier1_ack_s: int = Field(15 * 60, ge=1, description="Tier 1: seconds to acknowledge.")
+    tier1_rectify_s: int = Field(2 * 3600, ge=1, description="Tier 1: seconds to rectify.")
+    tier2_rectify_s: int | None = Field(
+        None, ge=1, description="Tier 2: seconds to rectify; unset: by the end of the school's local day."
+    )
+    tier3_rectify_s: int = Field(7 * 86400, ge=1, description="Tier 3: seconds to rectify.")
+    escalation_interval_s: float = Field(5.0, gt=0, description="How often the api checks deadlines.")
+    # --- api: webhooks ---
+    webhook_timeout_s: float = Field(5.0, gt=0, description="Timeout of one webhook request.")
+    webhook_max_attempts: int = Field(8, ge=1, le=50, description="Deliveries give up after this many tries.")
+    webhook_retry_base_s: float = Field(
+        2.0, gt=0, description="Wait before the first retry; doubles with each further failure."
+    )
 
     @field_validator("log_level")
     @classmethod

@@ -82,7 +82,8 @@ function connect() {
   const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`);
   ws.binaryType = "arraybuffer";
   ws.onopen = () => { conn.className = "conn online"; conn.textContent = "在线 live"; backoff = 500; };
-  ws.onclose = () => {
+  ws.onclose = (e) => {
+    if (e.code === 4401) { location.reload(); return; }
     conn.className = "conn offline"; conn.textContent = "离线 offline";
     setTimeout(connect, backoff); backoff = Math.min(backoff * 2, 10000);
   };
@@ -95,4 +96,36 @@ function connect() {
   };
 }
 
-loadInitial().then(connect);
+const loginForm = document.getElementById("login");
+const app = document.getElementById("app");
+
+async function start() {
+  const me = await fetch("/api/auth/me");
+  if (me.status === 401) { loginForm.hidden = false; app.hidden = true; return; }
+  const user = await me.json();
+  document.getElementById("me").textContent = `${user.username} · ${user.role}${user.school_id ? " · " + user.school_id : ""}`;
+  document.getElementById("logout").hidden = false;
+  loginForm.hidden = true; app.hidden = false;
+  await loadInitial();
+  connect();
+}
+
+loginForm.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = new FormData(loginForm);
+  const answer = await fetch("/api/auth/login", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
+  });
+  if (answer.ok) { document.getElementById("login-error").textContent = ""; start(); return; }
+  const detail = (await answer.json().catch(() => ({}))).detail;
+  document.getElementById("login-error").textContent =
+    answer.status === 429 ? "尝试过多，请稍后 Too many attempts, wait a moment" : (detail || "登录失败 Login failed");
+});
+
+document.getElementById("logout").addEventListener("click", async () => {
+  await fetch("/api/auth/logout", { method: "POST" });
+  location.reload();
+});
+
+start();

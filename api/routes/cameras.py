@@ -1,24 +1,25 @@
-"""Cameras of the site with their live status and newest picture."""
+"""Cameras in the caller's scope with their live status and newest picture."""
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
-from api.deps import StateDep
+from api.deps import CurrentUser, StateDep
 from api.schemas import CameraOut
 
 router = APIRouter(prefix="/api/cameras", tags=["cameras"])
 
 
-@router.get("", response_model=list[CameraOut])
-async def cameras(state: StateDep) -> list[CameraOut]:
-    """Every camera of the site, plus cameras seen on the bus that the site does not list."""
+@router.get("", response_model=list[CameraOut], responses={401: {}})
+async def cameras(who: CurrentUser, state: StateDep) -> list[CameraOut]:
+    """Every camera of the site the caller may see, plus cameras seen on the bus the site does not list."""
     out: list[CameraOut] = []
     listed: set[str] = set()
     for school, cam in state.site.cameras() if state.site else []:
         listed.add(cam.id)
-        out.append(_camera(state, cam.id, cam.name, school.id, school.name, cam.kitchen))
+        if who.sees(school.id):
+            out.append(_camera(state, cam.id, cam.name, school.id, school.name, cam.kitchen))
     for cam_id, frame in sorted(state.hub.latest_frames.items()):
-        if cam_id not in listed:
+        if cam_id not in listed and who.sees(frame.school_id):
             out.append(_camera(state, cam_id, cam_id, frame.school_id, frame.school_id, ""))
     return out
 
@@ -33,9 +34,9 @@ def _camera(state: StateDep, cam_id: str, name: str, school_id: str, school_name
     )
 
 
-@router.get("/{camera_id}/latest.jpg", response_model=None)
-async def latest_frame(state: StateDep, camera_id: str) -> Response:
+@router.get("/{camera_id}/latest.jpg", response_model=None, responses={401: {}, 404: {}})
+async def latest_frame(who: CurrentUser, state: StateDep, camera_id: str) -> Response:
     frame = state.hub.latest_frames.get(camera_id)
-    if frame is None:
+    if frame is None or not who.sees(frame.school_id):
         raise HTTPException(404, detail=f"no live picture for camera {camera_id}")
     return Response(frame.jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})

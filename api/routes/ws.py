@@ -7,23 +7,35 @@ import logging
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from api.deps import COOKIE, authenticate, bearer_or_cookie
 from api.live import Client
 from api.state import ApiState
 
 router = APIRouter(tags=["live"])
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 15.0
+UNAUTHENTICATED = 4401
 
 
 @router.websocket("/ws")
 async def live(websocket: WebSocket) -> None:
+    """Authenticated at connect (the session cookie or ``?token=``); close code 4401 otherwise.
+    Each client receives only the schools of its user's scope."""
     state: ApiState = websocket.app.state.bk
+    token = websocket.query_params.get("token") or bearer_or_cookie(
+        websocket.headers.get("authorization"), websocket.cookies.get(COOKIE))
+    async with state.db.session() as session:
+        who = await authenticate(state, session, token)
     await websocket.accept()
+    if who is None:
+        await websocket.close(code=UNAUTHENTICATED, reason="not authenticated: log in first")
+        return
     frames = websocket.query_params.get("frames", "1") != "0"
-    client = Client(school_ids=None, want_frames=frames)
+    client = Client(school_ids=who.school_ids, want_frames=frames)
     state.hub.add(client)
     await websocket.send_text(json.dumps({
         "type": "hello",
+        "user": {"username": who.username, "role": who.role, "school_id": who.school_id},
         "statuses": [s.model_dump() for s in state.hub.statuses.values() if client.sees(s.school_id)],
     }))
     tasks = [

@@ -6,8 +6,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 
 class Role:
@@ -60,3 +64,35 @@ def wait_http(url: str, timeout: float = 60) -> None:
             pass
         time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer 200 within {timeout} s")
+
+
+PASSWORD = "e2e-password-1"
+
+
+async def prepare_database(
+    data_dir: Path, site: "Site | None" = None, users: "dict[str, tuple[str, str | None]] | None" = None
+) -> None:
+    """Migrate the api's database in ``data_dir``, store ``site`` and add ``users`` (name → role, school)."""
+    from api.db import Database
+    from api.site_store import apply_site
+    from api.users import create_user
+    from core.settings import Settings
+
+    db = Database(Settings(data_dir=data_dir).resolved_database_url)
+    try:
+        await db.migrate()
+        if site is not None:
+            await apply_site(db, site, "test")
+        async with db.session() as session, session.begin():
+            for name, (role, school) in (users or {"regulator": ("regulator", None)}).items():
+                await create_user(session, name, PASSWORD, role, school)
+    finally:
+        await db.close()
+
+
+async def login(base: str, username: str = "regulator", password: str = PASSWORD) -> str:
+    async with httpx.AsyncClient(base_url=base) as client:
+        answer = await client.post("/api/auth/login", json={"username": username, "password": password})
+        answer.raise_for_status()
+        token: str = answer.json()["token"]
+        return token

@@ -22,7 +22,7 @@ from core.bus import KafkaPublisher, make_consumer
 from core.site import Site
 from core.site_feed import publish_site
 from core.topics import DLQ, FRAMES
-from tests.e2e.procs import Role, role_env, wait_http
+from tests.e2e.procs import Role, login, prepare_database, role_env, wait_http
 
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e]
 
@@ -69,6 +69,7 @@ async def test_covered_cameras_alert_once_through_separate_processes(
 ) -> None:
     port = free_port()
     env = role_env(fresh_broker.bootstrap, tmp_path, port)
+    await prepare_database(tmp_path, _site())
     roles = [Role("api", env, tmp_path), Role("detect", env, tmp_path, "detect-1"),
              Role("detect", env, tmp_path, "detect-2")]
     opened: dict[str, str] = {}
@@ -77,7 +78,9 @@ async def test_covered_cameras_alert_once_through_separate_processes(
         await asyncio.to_thread(wait_http, f"http://127.0.0.1:{port}/readyz", 60)
         await asyncio.sleep(8)  # both detectors join the group before the incident starts
         roles.append(Role("ingest", env, tmp_path))
-        async with websockets.connect(f"ws://127.0.0.1:{port}/ws?frames=0") as ws:
+        token = await login(f"http://127.0.0.1:{port}")
+        auth = {"Authorization": f"Bearer {token}"}
+        async with websockets.connect(f"ws://127.0.0.1:{port}/ws?frames=0&token={token}") as ws:
             async with KafkaPublisher(fresh_broker.bootstrap) as pub:
                 await publish_site(pub, _site())
             third = asyncio.create_task(asyncio.to_thread(_third_party_frames, fresh_broker.bootstrap, 8))
@@ -101,7 +104,7 @@ async def test_covered_cameras_alert_once_through_separate_processes(
         assert set(COVERED) <= closed
         assert "cam-quiet" not in opened
 
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=auth) as client:
             for _ in range(50):
                 items = (await client.get("/api/events", params={"rule": "camera_blocked"})).json()["items"]
                 if len(items) >= len(want) and all(i["state"] == "closed" for i in items if i["camera_id"] in COVERED):

@@ -16,6 +16,7 @@ from core.bus import KafkaPublisher
 from core.contracts import Event, Frame, event_id
 from core.settings import Settings
 from core.topics import EVENTS, FRAMES
+from tests.e2e.procs import PASSWORD, prepare_database
 from tests.web.conftest import save_screenshot
 
 pytestmark = [pytest.mark.kafka, pytest.mark.browser]
@@ -24,6 +25,7 @@ pytestmark = [pytest.mark.kafka, pytest.mark.browser]
 @pytest.fixture
 async def api_url(fresh_broker: EmbeddedBroker, tmp_path: Path) -> AsyncIterator[str]:
     settings = Settings(kafka_bootstrap=fresh_broker.bootstrap, data_dir=tmp_path, api_port=0)
+    await prepare_database(tmp_path)
     stop = asyncio.Event()
     url: asyncio.Future[str] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(run(settings, stop, on_listening=url.set_result))
@@ -43,6 +45,12 @@ async def test_page_shows_live_pictures_and_an_alert_without_reload(
 ) -> None:
     page = await browser.new_page()
     await page.goto(api_url)
+    await page.fill("[data-testid=login] input[name=username]", "regulator")
+    await page.fill("[data-testid=login] input[name=password]", "wrong")
+    await page.click("[data-testid=login] button")
+    await page.wait_for_selector("#login-error:not(:empty)", timeout=5000)
+    await page.fill("[data-testid=login] input[name=password]", PASSWORD)
+    await page.click("[data-testid=login] button")
     await page.wait_for_selector("[data-testid=connection].online", timeout=10000)
     async with KafkaPublisher(fresh_broker.bootstrap) as pub:
         for i in range(10):

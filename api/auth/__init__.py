@@ -1,0 +1,1 @@
+"""Who is calling: passwords, signed tokens, the server secret, login throttling, scopes."""
