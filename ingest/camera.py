@@ -61,6 +61,7 @@ class CameraWorker:
         self._log = logging.LoggerAdapter(log, {"camera_id": camera_id})
 
     def start(self) -> None:
+        metrics.init_camera(self.camera_id)
         self.reader.start()
         self._tasks = [
             asyncio.create_task(self._guard(self._pump), name=f"pump-{self.camera_id}"),

@@ -1,4 +1,4 @@
-"""Per-camera ingest metrics in a dedicated prometheus registry (exposed over HTTP later).
+"""Per-camera ingest metrics in a dedicated prometheus registry (served by :mod:`ingest.metrics_http`).
 
 A dedicated :data:`REGISTRY` keeps ingest's series apart from other roles in the same process.
 """
@@ -38,6 +38,8 @@ PUBLISH_LATENCY = Histogram(
 )
 CAMERA_ONLINE = Gauge("bk_ingest_camera_online", "1 while the camera gives pictures.", ["camera_id"], registry=REGISTRY)
 
+CAMERAS = Gauge("bk_ingest_cameras", "Cameras this ingest process runs.", registry=REGISTRY)
+
 _PER_CAMERA = (
     FRAMES_READ,
     FRAMES_PUBLISHED,
@@ -48,6 +50,13 @@ _PER_CAMERA = (
     PUBLISH_LATENCY,
     CAMERA_ONLINE,
 )
+
+
+def init_camera(camera_id: str) -> None:
+    """Create a new camera's series at zero, so "no drops yet" reads 0 rather than missing."""
+    for metric in _PER_CAMERA:
+        if metric is not LAST_FRAME_AGE:  # no picture yet: no age to report
+            metric.labels(camera_id)
 
 
 def forget_camera(camera_id: str) -> None:

@@ -18,3 +18,11 @@ class IngestOptions(BaseModel):
     encode_threads: int = Field(default=2, ge=1, le=64, description="Threads that resize and JPEG-encode frames.")
     backoff: BackoffPolicy = Field(default_factory=lambda: BackoffPolicy(), description="Reconnect delays.")
     reader_join_s: float = Field(default=8.0, gt=0, description="How long to wait for a reader thread at stop.")
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Port of GET /metrics and /healthz (0: any free port); None: BK_INGEST_METRICS_PORT, "
+        "and no server when that is unset too.",
+    )
+    metrics_host: str = Field(default="0.0.0.0", description="Address the metrics server listens on.")

@@ -18,6 +18,7 @@ from core.site_feed import follow_site
 from core.topics import topic_specs
 from ingest import metrics
 from ingest.camera import CameraWorker
+from ingest.metrics_http import metrics_port, serving
 from ingest.options import IngestOptions
 from ingest.sources import Source, make_source, redact
 
@@ -64,6 +65,7 @@ class CameraFleet:
             for cid, (school_id, url) in desired.items():
                 if cid not in self.workers:
                     self._start(cid, school_id, url)
+            metrics.CAMERAS.set(len(self.workers))
 
     def _start(self, camera_id: str, school_id: str, url: str) -> None:
         seq = self._seqs.setdefault(camera_id, itertools.count(1))
@@ -92,20 +94,23 @@ class CameraFleet:
         async with self._lock:
             workers, self.workers = list(self.workers.values()), {}
             await asyncio.gather(*(w.stop(final_reason="ingest stopped") for w in workers))
+            metrics.CAMERAS.set(0)
 
 
 async def run(settings: Settings, stop: asyncio.Event, options: IngestOptions | None = None) -> None:
     """Run the ingest role against ``settings.kafka_bootstrap`` until ``stop`` is set."""
     options = options or IngestOptions()
     bootstrap = settings.require_kafka()
+    port = options.metrics_port if options.metrics_port is not None else metrics_port()
     await ensure_topics(bootstrap, topic_specs(settings.frame_partitions, settings.event_partitions))
     publisher = KafkaPublisher(bootstrap, client_id="bk-ingest")
     await publisher.start()
     executor = ThreadPoolExecutor(max_workers=options.encode_threads, thread_name_prefix="bk-encode")
     fleet = CameraFleet(settings, options, publisher, executor)
     try:
-        log.info("ingest started; following the site on Kafka %s", bootstrap)
-        await follow_site(bootstrap, fleet.apply, stop)
+        async with serving(options.metrics_host, port):
+            log.info("ingest started; following the site on Kafka %s", bootstrap)
+            await follow_site(bootstrap, fleet.apply, stop)
     finally:
         try:
             await fleet.close()

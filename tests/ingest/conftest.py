@@ -1,5 +1,6 @@
 """Real streams for the ingest tests: video files and HTTP MJPEG servers made with ffmpeg."""
 
+import functools
 import shutil
 import socket
 import subprocess
@@ -124,3 +125,51 @@ def wait_for(predicate: Callable[[], object], timeout_s: float = 10.0, what: str
             return
         time.sleep(0.05)
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+RTSP_SERVER = Path(__file__).with_name("rtsp_server.py")
+RtspServer = Callable[..., subprocess.Popen[str]]
+
+
+@functools.cache
+def gst_rtsp_available(encoder: str = "x264enc") -> bool:
+    """True when the system python has GStreamer's RTSP server and ``encoder``."""
+    probe = (
+        "import gi; gi.require_version('Gst','1.0'); gi.require_version('GstRtspServer','1.0');"
+        "from gi.repository import Gst; Gst.init(None);"
+        f"assert Gst.ElementFactory.find({encoder!r})"
+    )
+    try:
+        return subprocess.run([SYSTEM_PYTHON, "-c", probe], capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.fixture
+def rtsp_server() -> Iterator[RtspServer]:
+    """Start ``rtsp_server.py PORT *ARGS`` (GStreamer under the system python); returns once it
+    listens. Tests kill and restart it on the same port; every one left is stopped at the end."""
+    if not gst_rtsp_available():
+        pytest.skip("GStreamer RTSP server (gir1.2-gst-rtsp-server-1.0, x264enc) is not installed")
+    procs: list[subprocess.Popen[str]] = []
+
+    def start(port: int, *args: str) -> subprocess.Popen[str]:
+        proc = subprocess.Popen(
+            [SYSTEM_PYTHON, str(RTSP_SERVER), str(port), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        procs.append(proc)
+        assert proc.stdout is not None
+        if proc.stdout.readline().strip() != "ready":
+            proc.wait(5)
+            pytest.fail(f"the RTSP server did not start on port {port} (exit code {proc.returncode})")
+        return proc
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -1,59 +1,51 @@
-"""An RTSP camera served by GStreamer (system python with gi), read by the reader thread."""
-
-import subprocess
-from collections.abc import Iterator
-from pathlib import Path
+"""RTSP cameras served by GStreamer (system python with gi): H.264, H.265, credentials, wrong paths."""
 
 import pytest
 
 from core.broker import free_port
 from ingest.backoff import BackoffPolicy
 from ingest.reader import CameraReader
-from ingest.sources import make_source
-from tests.ingest.conftest import wait_for
-
-SYSTEM_PYTHON = "/usr/bin/python3"
-SERVER = Path(__file__).with_name("rtsp_server.py")
+from ingest.sources import SourceError, make_source
+from tests.ingest.conftest import RtspServer, gst_rtsp_available, wait_for
 
 
-def _gst_available() -> bool:
-    probe = (
-        "import gi; gi.require_version('Gst','1.0'); gi.require_version('GstRtspServer','1.0');"
-        "from gi.repository import Gst; Gst.init(None);"
-        "assert Gst.ElementFactory.find('x264enc')"
-    )
-    try:
-        return subprocess.run([SYSTEM_PYTHON, "-c", probe], capture_output=True, timeout=20).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
-@pytest.fixture(scope="module")
-def rtsp_url() -> Iterator[str]:
-    if not _gst_available():
-        pytest.skip("GStreamer RTSP server (gir1.2-gst-rtsp-server-1.0, x264enc) is not installed")
+@pytest.fixture
+def rtsp_url(rtsp_server: RtspServer) -> str:
     port = free_port()
-    proc = subprocess.Popen(
-        [SYSTEM_PYTHON, str(SERVER), str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        if proc.stdout.readline().strip() != "ready":
-            pytest.fail(f"the RTSP server did not start (exit code {proc.poll()})")
-        yield f"rtsp://127.0.0.1:{port}/live"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    rtsp_server(port)
+    return f"rtsp://127.0.0.1:{port}/live"
 
 
 def test_rtsp_source_reads_frames(rtsp_url: str) -> None:
     with make_source(rtsp_url) as src:
         frames = [src.read() for _ in range(5)]
     assert frames[-1].shape == (240, 320, 3)
+
+
+def test_rtsp_h265(rtsp_server: RtspServer) -> None:
+    if not gst_rtsp_available("x265enc"):
+        pytest.skip("GStreamer's x265enc is not installed")
+    port = free_port()
+    rtsp_server(port, "--codec", "h265", "--size", "352x288")
+    with make_source(f"rtsp://127.0.0.1:{port}/live") as src:
+        frames = [src.read() for _ in range(5)]
+    assert frames[-1].shape == (288, 352, 3)
+
+
+def test_rtsp_credentials(rtsp_server: RtspServer) -> None:
+    port = free_port()
+    rtsp_server(port, "--auth", "admin:s3cret")
+    with make_source(f"rtsp://admin:s3cret@127.0.0.1:{port}/live") as src:
+        assert src.read().shape == (240, 320, 3)
+    for url, why in [
+        (f"rtsp://admin:wrong@127.0.0.1:{port}/live", "the credentials in the URL were refused"),
+        (f"rtsp://127.0.0.1:{port}/live", "the URL has no credentials"),
+    ]:
+        with pytest.raises(SourceError) as info:
+            make_source(url).open()
+        assert info.value.reason == "authentication refused"
+        assert why in str(info.value) and "wrong" not in str(info.value)
+        assert not info.value.permanent  # the camera's password may be fixed on the camera side
 
 
 def test_rtsp_reader_and_wrong_path(rtsp_url: str) -> None:
@@ -65,11 +57,10 @@ def test_rtsp_reader_and_wrong_path(rtsp_url: str) -> None:
     wrong.start()
     try:
         wait_for(lambda: reader.stats().frames_read >= 10, timeout_s=20, what="RTSP frames")
-        wait_for(
-            lambda: any(t.state == "offline" for t in wrong.drain_transitions()),
-            timeout_s=20,
-            what="the wrong path offline",
-        )
+        seen = []
+        wait_for(lambda: seen.extend(wrong.drain_transitions()) or seen, timeout_s=20, what="the wrong path offline")
+        assert seen[0].state == "offline"
+        assert seen[0].reason.startswith("not a video stream") and "404" in seen[0].reason
         assert reader.stats().connected
     finally:
         assert reader.stop(10) and wrong.stop(10)

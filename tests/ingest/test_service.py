@@ -7,17 +7,18 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import cv2
+import httpx
 import numpy as np
 import pytest
 
-from core.broker import EmbeddedBroker
+from core.broker import EmbeddedBroker, free_port
 from core.bus import KafkaPublisher, make_consumer
 from core.contracts import CameraStatus, Frame
 from core.settings import Settings
 from core.site import Camera, Kitchen, School, Site
 from core.site_feed import publish_site
 from core.topics import CAMERA_STATUS, FRAMES
-from ingest import service
+from ingest import metrics_http, service
 from ingest.backoff import BackoffPolicy
 from ingest.options import IngestOptions
 
@@ -130,3 +131,118 @@ async def test_needs_kafka() -> None:
 
     with pytest.raises(ConfigError, match="BK_KAFKA_BOOTSTRAP"):
         await service.run(Settings(kafka_bootstrap=None), asyncio.Event())
+
+
+async def test_runtime_changes_leave_the_other_cameras_alone(fresh_broker: EmbeddedBroker) -> None:
+    """One site change adds a camera, changes another's URL and removes a third: the unchanged
+    camera's frames keep flowing without a gap in seq, the removed one stops, the changed one
+    restarts on its new URL."""
+    bootstrap = fresh_broker.bootstrap
+    keep, change, gone, added = "keep", "change", "gone", "added"
+    v1 = {
+        keep: "synthetic://k?seed=1&fps=10&width=320&height=180",
+        change: "synthetic://k?seed=2&fps=10&width=320&height=180",
+        gone: "synthetic://k?seed=3&fps=10&width=320&height=180",
+    }
+    v2 = {keep: v1[keep], change: "synthetic://k?seed=4&fps=10&width=320&height=240", added: "synthetic://k?seed=5"}
+    settings = Settings(kafka_bootstrap=bootstrap, detect_fps=5, detect_width=320, jpeg_quality=60)
+    stop = asyncio.Event()
+    async with _watch(bootstrap, {keep, change, gone, added}) as seen:
+        async with KafkaPublisher(bootstrap) as pub:
+            await publish_site(pub, _site(1, v1))
+        task = asyncio.create_task(service.run(settings, stop, OPTIONS))
+        try:
+            await _until(lambda: all(len(seen.frames.get(c, [])) >= 5 for c in v1), what="frames of every camera")
+            async with KafkaPublisher(bootstrap) as pub:
+                await publish_site(pub, _site(2, v2))
+            await _until(lambda: len(seen.frames.get(added, [])) >= 3, what="frames of the added camera")
+            await _until(
+                lambda: any(s.state == "offline" and "removed" in s.reason for s in seen.statuses.get(gone, [])),
+                what="the removed camera reported offline",
+            )
+            await _until(
+                lambda: sum(f.height == 240 for f in seen.frames[change]) >= 3, what="the changed camera's new stream"
+            )
+            gone_frames = len(seen.frames[gone])
+            keep_at_change = len(seen.frames[keep])
+            await _until(lambda: len(seen.frames[keep]) >= keep_at_change + 10, what="more frames of the kept camera")
+            assert len(seen.frames[gone]) == gone_frames  # nothing after it was removed
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 20)
+    kept = seen.frames[keep]
+    assert [f.seq for f in kept] == list(range(kept[0].seq, kept[0].seq + len(kept)))  # no gap
+    gaps = [b.captured_ms - a.captured_ms for a, b in itertools.pairwise(kept)]
+    assert max(gaps) < 1000, max(gaps)
+    # Heartbeats only: online all along, since the same moment (never restarted).
+    assert {(s.state, s.since_ms) for s in seen.statuses[keep][:-1]} == {("online", seen.statuses[keep][0].since_ms)}
+    changed = seen.frames[change]
+    heights = [f.height for f in changed]
+    assert heights == sorted(heights)  # old stream, then only the new one
+    assert [f.seq for f in changed] == sorted({f.seq for f in changed})  # seq continues across the restart
+
+
+async def test_metrics_served_over_http(broker: EmbeddedBroker, unique: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    cam = f"metrics-{unique}"
+    port = free_port()
+    monkeypatch.setenv(metrics_http.PORT_ENV, str(port))
+    async with KafkaPublisher(broker.bootstrap) as pub:
+        await publish_site(pub, _site(1, {cam: "synthetic://k?fps=10&width=320&height=180"}))
+    settings = Settings(kafka_bootstrap=broker.bootstrap, detect_fps=5, detect_width=320)
+    stop = asyncio.Event()
+    task = asyncio.create_task(service.run(settings, stop, OPTIONS.model_copy(update={"metrics_host": "127.0.0.1"})))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+
+            async def published() -> float:
+                try:
+                    text = (await client.get("/metrics")).text
+                except httpx.TransportError:
+                    return 0.0
+                for line in text.splitlines():
+                    if line.startswith(f'bk_ingest_frames_published_total{{camera_id="{cam}"}}'):
+                        return float(line.split()[-1])
+                return 0.0
+
+            deadline = asyncio.get_running_loop().time() + 20
+            while await published() < 3:
+                assert asyncio.get_running_loop().time() < deadline, "no published frames in /metrics"
+                await asyncio.sleep(0.2)
+            response = await client.get("/metrics")
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith("text/plain; version=")
+            for name in (
+                "bk_ingest_frames_read_total",
+                "bk_ingest_frames_dropped_total",
+                "bk_ingest_reconnects_total",
+                "bk_ingest_last_frame_age_seconds",
+                "bk_ingest_capture_to_publish_seconds_bucket",
+                "bk_ingest_camera_online",
+            ):
+                assert f'{name}{{camera_id="{cam}"' in response.text, name
+            assert "\nbk_ingest_cameras " in response.text
+            health = await client.get("/healthz")
+            assert (health.status_code, health.text) == (200, "ok\n")
+            assert (await client.get("/nothing")).status_code == 404
+            assert (await client.post("/metrics")).status_code == 405
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+    with pytest.raises(httpx.ConnectError):  # the server stopped with the role
+        httpx.get(f"{base}/healthz", timeout=2)
+
+
+@pytest.mark.parametrize(("raw", "port"), [("", None), ("9102", 9102), ("0", 0), (" 8000 ", 8000)])
+def test_metrics_port_from_env(monkeypatch: pytest.MonkeyPatch, raw: str, port: int | None) -> None:
+    monkeypatch.setenv(metrics_http.PORT_ENV, raw)
+    assert metrics_http.metrics_port() == port
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "70000"])
+def test_bad_metrics_port(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    from core.errors import ConfigError
+
+    monkeypatch.setenv(metrics_http.PORT_ENV, raw)
+    with pytest.raises(ConfigError, match="BK_INGEST_METRICS_PORT"):
+        metrics_http.metrics_port()
