@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from api.auth.secret import resolve_secret
 from api.auth.throttle import LoginThrottle
 from api.camera_log import StatusLog
+from api.clips.worker import ClipWorker
 from api.db import Database
 from api.escalation import run_escalation
 from api.live import LiveHub
@@ -69,7 +70,8 @@ def create_app(settings: Settings, stop: asyncio.Event | None = None, *, kafka: 
         db = Database(settings.resolved_database_url)
         await db.migrate()
         state = ApiState(
-            settings, db, MediaStore(settings.resolved_media_dir), LiveHub(bootstrap), secret=secret,
+            settings, db, MediaStore(settings.resolved_media_dir),
+            LiveHub(bootstrap, frame_topics=settings.frame_topics), secret=secret,
             throttle=LoginThrottle(settings.login_max_failures, settings.login_lockout_s),
         )
         async with db.session() as session:
@@ -101,11 +103,14 @@ def create_app(settings: Settings, stop: asyncio.Event | None = None, *, kafka: 
 
             state.publish_site = publish
             state.recorder = Recorder(db, state.media, publisher)
+            clips = ClipWorker(db, state.media, bootstrap, settings.frame_topics,
+                               settings.clip_before_s, settings.clip_after_s)
             tasks += [
                 _supervised(state, "recorder",
                             run_recorder(bootstrap, state.recorder, stop, settings.session_timeout_ms)),
                 _supervised(state, "live", state.hub.run(stop)),
                 _supervised(state, "site", follow_site(bootstrap, on_site, stop)),
+                _supervised(state, "clips", clips.run(stop)),
             ]
         else:
             state.hub.ready.set()

@@ -10,12 +10,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from core.bus import make_consumer
 from core.contracts import CameraStatus, Event, Frame
 from core.errors import ContractError
-from core.topics import CAMERA_STATUS, EVENTS, FRAMES
+from core.frame_topics import FrameTopics
+from core.topics import CAMERA_STATUS, EVENTS
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,9 @@ class Client:
 
 
 class LiveHub:
-    def __init__(self, bootstrap: str, session_timeout_ms: int = 6000) -> None:
+    def __init__(self, bootstrap: str, session_timeout_ms: int = 6000, frame_topics: FrameTopics | None = None) -> None:
         self.bootstrap = bootstrap
+        self.frame_topics = frame_topics or FrameTopics(partitions=1)
         self.session_timeout_ms = session_timeout_ms
         self.clients: set[Client] = set()
         self.statuses: dict[str, CameraStatus] = {}
@@ -113,21 +115,35 @@ class LiveHub:
         consumer = make_consumer(self.bootstrap, group_id=None, offset_reset="latest")
         await consumer.start()
         try:
-            parts = []
-            for topic in (EVENTS, CAMERA_STATUS, FRAMES):
-                for p in await _partitions(consumer, topic):
-                    parts.append(TopicPartition(topic, p))
-            consumer.assign(parts)
-            await consumer.seek_to_end(*[tp for tp in parts if tp.topic != CAMERA_STATUS])
-            await consumer.seek_to_beginning(*[tp for tp in parts if tp.topic == CAMERA_STATUS])
+            fixed = [TopicPartition(t, p) for t in (EVENTS, CAMERA_STATUS) for p in await _partitions(consumer, t)]
+            live = self.frame_topics.live_topics(_now_ms())
+            frames = [TopicPartition(t, p) for t in live for p in await _partitions(consumer, t)]
+            consumer.assign(fixed + frames)
+            await consumer.seek_to_end(*[tp for tp in fixed + frames if tp.topic != CAMERA_STATUS])
+            await consumer.seek_to_beginning(*[tp for tp in fixed if tp.topic == CAMERA_STATUS])
             self.ready.set()
             while not stop.is_set():
+                if (now_live := self.frame_topics.live_topics(_now_ms())) != live:
+                    live = now_live
+                    frames = await self._follow_frames(consumer, fixed, frames, live)
                 batches = await consumer.getmany(timeout_ms=200, max_records=500)
                 for tp, msgs in batches.items():
                     for msg in msgs:
                         self._dispatch(tp.topic, msg)
         finally:
             await consumer.stop()
+
+    async def _follow_frames(
+        self, consumer: AIOKafkaConsumer, fixed: list[TopicPartition], old: list[TopicPartition], live: list[str]
+    ) -> list[TopicPartition]:
+        """Move to the current frame buckets, keeping every other position (no group: no rebalance)."""
+        keep = {tp: await consumer.position(tp) for tp in fixed + old if tp.topic in live or tp in fixed}
+        frames = [TopicPartition(t, p) for t in live for p in await _partitions(consumer, t)]
+        consumer.assign(fixed + frames)
+        for tp, offset in keep.items():
+            consumer.seek(tp, offset)
+        await consumer.seek_to_end(*[tp for tp in frames if tp not in keep])
+        return frames
 
     def _dispatch(self, topic: str, msg: object) -> None:
         try:
@@ -139,6 +155,10 @@ class LiveHub:
                 self.on_frame(Frame.decode(msg.key, msg.value, msg.headers))  # type: ignore[attr-defined]
         except ContractError as exc:
             log.debug("live: skipping bad message on %s: %s", topic, exc)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 async def _partitions(consumer: object, topic: str) -> set[int]:

@@ -20,6 +20,7 @@ class MediaStore:
         self.root = root.resolve()
         (self.root / "snapshots").mkdir(parents=True, exist_ok=True)
         (self.root / "rectifications").mkdir(parents=True, exist_ok=True)
+        (self.root / "clips").mkdir(parents=True, exist_ok=True)
 
     def save_snapshot(self, event_id: str, jpeg: bytes) -> tuple[str, str]:
         """Write the snapshot atomically (same name for a replayed event); return (path, sha256)."""
@@ -36,6 +37,14 @@ class MediaStore:
         rel = f"rectifications/{event_id}-{uuid.uuid4().hex[:12]}.{ext}"
         self._write(rel, data)
         return rel, hashlib.sha256(data).hexdigest()
+
+    def save_clip(self, event_id: str, webm: bytes) -> tuple[str, str]:
+        """Store an incident's evidence clip; return (path, sha256)."""
+        if not _SAFE_ID.match(event_id):
+            raise ValueError(f"unsafe event id {event_id!r}")
+        rel = f"clips/{event_id}.webm"
+        self._write(rel, webm)
+        return rel, hashlib.sha256(webm).hexdigest()
 
     def _write(self, rel: str, data: bytes) -> None:
         target = self.root / rel

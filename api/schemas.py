@@ -29,6 +29,7 @@ class EventOut(BaseModel):
     frame_height: int
     snapshot_url: str | None
     snapshot_sha256: str | None
+    clip_url: str | None
     clip_sha256: str | None
     status_ms: int
     acknowledged_ms: int | None
@@ -45,7 +46,8 @@ class EventOut(BaseModel):
             boxes=row.boxes, rule_version=row.rule_version, message=row.message, frame_width=row.frame_width,
             frame_height=row.frame_height,
             snapshot_url=f"/api/events/{row.id}/snapshot.jpg" if row.snapshot_path else None,
-            snapshot_sha256=row.snapshot_sha256, clip_sha256=row.clip_sha256, status_ms=row.status_ms,
+            snapshot_sha256=row.snapshot_sha256, clip_sha256=row.clip_sha256,
+            clip_url=f"/api/events/{row.id}/clip.webm" if row.clip_sha256 else None, status_ms=row.status_ms,
             acknowledged_ms=row.acknowledged_ms, rectified_ms=row.rectified_ms, closed_ms=row.closed_ms,
             escalated_ms=row.escalated_ms,
         )

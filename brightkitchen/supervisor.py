@@ -18,8 +18,10 @@ from pathlib import Path
 
 import httpx
 
+from brightkitchen.memory import MemoryWatch
 from core.broker import EmbeddedBroker
 from core.bus import KafkaPublisher, ensure_topics, wait_for_kafka
+from core.frame_janitor import tidy_once
 from core.procs import child_preexec
 from core.settings import Settings
 from core.site import Site
@@ -28,6 +30,8 @@ from core.topics import topic_specs
 
 log = logging.getLogger(__name__)
 ROLES = ("api", "detect", "ingest")
+EMBEDDED_BUCKET_S = 120
+EMBEDDED_RETENTION_S = 300
 
 
 @dataclass
@@ -108,15 +112,25 @@ async def run_up(settings: Settings, site: Site, echo: Callable[[str], None]) ->
     children: list[Child] = []
     try:
         bootstrap = settings.kafka_bootstrap
+        env = {**os.environ}
         if not bootstrap:
             broker = EmbeddedBroker(log_file=logs / "broker.log").start()
             bootstrap = broker.bootstrap
-            echo(f"embedded Kafka broker (Tansu) on {bootstrap}")
+            # The embedded broker enforces no retention: frames go to time buckets deleted whole.
+            env.setdefault("BK_FRAME_BUCKET_S", str(EMBEDDED_BUCKET_S))
+            env.setdefault("BK_FRAME_RETENTION_S", str(EMBEDDED_RETENTION_S))
+            settings = settings.model_copy(update={
+                "frame_bucket_s": int(env["BK_FRAME_BUCKET_S"]),
+                "frame_retention_s": int(env["BK_FRAME_RETENTION_S"]),
+            })
+            echo(f"embedded Kafka broker (Tansu) on {bootstrap}; frames kept {settings.frame_retention_s} s "
+                 f"in {settings.frame_bucket_s} s buckets")
         await wait_for_kafka(bootstrap)
         await ensure_topics(bootstrap, topic_specs(settings.frame_partitions, settings.event_partitions))
+        await tidy_once(bootstrap, settings.frame_topics)
         site, demo_users = await _store_site(settings, site)
         await _publish_site(bootstrap, site)
-        env = {**os.environ, "BK_KAFKA_BOOTSTRAP": bootstrap, "BK_DATA_DIR": str(settings.data_dir.resolve())}
+        env.update({"BK_KAFKA_BOOTSTRAP": bootstrap, "BK_DATA_DIR": str(settings.data_dir.resolve())})
         env.pop("BK_SITE_FILE", None)
         children = [Child(role, env, logs / f"{role}.log") for role in ROLES]
         for child in children:
@@ -130,7 +144,17 @@ async def run_up(settings: Settings, site: Site, echo: Callable[[str], None]) ->
             echo("press Ctrl-C to stop")
         else:
             echo(f"the api did not answer on {url} within 60 s; see {logs / 'api.log'}")
+        watch = MemoryWatch(settings.memory_ceiling_mb)
+        next_report = time.monotonic() + 10
         while not stop.is_set():
+            if time.monotonic() >= next_report:
+                next_report = time.monotonic() + settings.memory_report_s
+                pids = {"broker": broker.pid} if broker is not None and broker.pid else {}
+                pids.update({c.role: c.proc.pid for c in children if c.proc is not None})
+                line, warning = watch.report(watch.sample(pids))
+                echo(line)
+                if warning:
+                    echo(warning)
             for child in children:
                 if child.proc is not None and child.proc.poll() is not None and not stop.is_set():
                     code = child.proc.returncode

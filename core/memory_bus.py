@@ -11,9 +11,11 @@ class MemoryPublisher:
     def __init__(self) -> None:
         self.topics: dict[str, list[Record]] = defaultdict(list)
 
-    async def publish(self, topic: str, value: bytes, key: bytes | None = None, headers: Headers = ()) -> None:
+    async def publish(
+        self, topic: str, value: bytes, key: bytes | None = None, headers: Headers = (), timestamp_ms: int | None = None
+    ) -> None:
         records = self.topics[topic]
-        records.append(Record(topic, 0, len(records), key, value, tuple(headers)))
+        records.append(Record(topic, 0, len(records), key, value, tuple(headers), timestamp_ms or 0))
 
     async def flush(self) -> None:
         return None

@@ -2,10 +2,13 @@
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from core.frame_topics import FrameTopics
 
 
 class Settings(BaseSettings):
@@ -44,6 +47,20 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="Python logging level.")
     log_json: bool | None = Field(None, description="JSON logs; default: when not on a terminal.")
+    frame_bucket_s: int | None = Field(
+        None, ge=10, le=86400,
+        description="Bucket frames into topics of this many seconds, deleted whole once older than the "
+        "retention (the embedded broker enforces no retention; `up` sets 120 there). Unset: one topic.",
+    )
+    frame_retention_s: int = Field(
+        600, ge=60, le=7 * 86400, description="How long frames stay on the bus for evidence clips."
+    )
+    memory_ceiling_mb: int = Field(
+        4096, ge=256, description="`up` warns when its processes together near this much resident memory."
+    )
+    memory_report_s: float = Field(600, ge=5, description="How often `up` prints its memory in use.")
+    clip_before_s: float = Field(5.0, ge=0, le=60, description="Seconds of video kept before an incident starts.")
+    clip_after_s: float = Field(5.0, ge=1, le=60, description="Seconds of video kept after an incident starts.")
 
     # --- api: access control (issue 5) ---
     env: Literal["demo", "production"] = Field(
@@ -92,6 +109,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'brightkitchen.db').resolve()}"
+
+    @property
+    def frame_topics(self) -> "FrameTopics":
+        """The frame topic layout every role uses (one topic, or time buckets)."""
+        from core.frame_topics import FrameTopics
+
+        return FrameTopics(self.frame_partitions, self.frame_bucket_s, self.frame_retention_s)
 
     @cached_property
     def resolved_media_dir(self) -> Path:

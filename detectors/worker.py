@@ -7,6 +7,7 @@ broker, so a crash re-judges frames instead of losing events (deterministic ids 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -14,10 +15,12 @@ from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError, RebalanceInProgressError
 
 from core.bus import KafkaPublisher, ensure_topics, make_consumer, to_record
+from core.frame_janitor import tidy_once
+from core.frame_topics import FrameTopics
 from core.settings import Settings
 from core.site import Site
 from core.site_feed import follow_site
-from core.topics import DETECTORS_GROUP, FRAMES, topic_specs
+from core.topics import DETECTORS_GROUP, topic_specs
 from detectors.cameras import CameraPipelines
 from detectors.handler import FrameHandler
 from detectors.perception import registry as perception
@@ -39,10 +42,10 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         self._revoked: set[int] = set()
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        self._revoked |= {tp.partition for tp in revoked if tp.topic == FRAMES}
+        self._revoked |= {tp.partition for tp in revoked if FrameTopics.is_frame_topic(tp.topic)}
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        kept = {tp.partition for tp in assigned if tp.topic == FRAMES}
+        kept = {tp.partition for tp in assigned if FrameTopics.is_frame_topic(tp.topic)}
         lost, self._revoked = self._revoked - kept, set()
         if lost:
             closes = self.pipelines.drop_partitions(lost)
@@ -58,6 +61,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     perception.self_test()
     rules.self_test()
     await ensure_topics(bootstrap, topic_specs(settings.frame_partitions, settings.event_partitions))
+    await tidy_once(bootstrap, settings.frame_topics)  # the frame buckets exist before we subscribe
     pipelines = CameraPipelines()
 
     async def on_site(site: Site) -> None:
@@ -72,14 +76,21 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
             session_timeout_ms=settings.session_timeout_ms,
             client_id="detectors",
         )
-        consumer.subscribe([FRAMES], listener=_Rebalance(pipelines, handler))
+        listener = _Rebalance(pipelines, handler)
+        subscribed = settings.frame_topics.live_topics(_now_ms())
+        consumer.subscribe(subscribed, listener=listener)
         site_task = asyncio.create_task(follow_site(bootstrap, on_site, stop), name="detect-site")
         await consumer.start()
-        log.info("detect role consuming %s as group %r", FRAMES, DETECTORS_GROUP)
+        log.info("detect role consuming %s as group %r", ", ".join(subscribed), DETECTORS_GROUP)
         try:
             while not stop.is_set():
                 if site_task.done():
                     site_task = _restart_site(site_task, bootstrap, on_site, stop)
+                live = settings.frame_topics.live_topics(_now_ms())
+                if live != subscribed:  # a new frame bucket (embedded broker): one rebalance per bucket
+                    subscribed = live
+                    consumer.subscribe(subscribed, listener=listener)
+                    log.info("frame topics now %s", ", ".join(subscribed))
                 await _one_batch(consumer, handler, publisher)
         finally:
             site_task.cancel()
@@ -105,6 +116,10 @@ async def _one_batch(consumer: AIOKafkaConsumer, handler: FrameHandler, publishe
     except (CommitFailedError, IllegalStateError, RebalanceInProgressError) as exc:
         # The partitions moved mid-batch; their new owner re-judges from the last commit.
         log.warning("offset commit skipped after a rebalance: %s", exc)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 def _restart_site(

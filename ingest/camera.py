@@ -17,7 +17,7 @@ from typing import Any
 from core.bus import Publisher
 from core.contracts import CameraStatus, Frame
 from core.settings import Settings
-from core.topics import CAMERA_STATUS, FRAMES
+from core.topics import CAMERA_STATUS
 from ingest import metrics
 from ingest.encode import encode_jpeg
 from ingest.latest import DropOldestQueue
@@ -131,7 +131,10 @@ class CameraWorker:
             jpeg, w, h = await loop.run_in_executor(self._executor, encode_jpeg, grabbed.image, width, quality)
             frame = Frame(self.camera_id, self.school_id, grabbed.captured_ms, next(self._seq), w, h, jpeg)
             try:
-                await self._publisher.publish(FRAMES, frame.jpeg, key=frame.key, headers=frame.headers())
+                await self._publisher.publish(
+                    self._settings.frame_topics.topic_for(frame.captured_ms), frame.jpeg, key=frame.key,
+                    headers=frame.headers(), timestamp_ms=frame.captured_ms,
+                )
             except Exception as exc:
                 if not failing:
                     self._log.warning("camera %s: publishing frames failed: %s", self.camera_id, exc)

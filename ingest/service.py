@@ -6,12 +6,14 @@ stop (with a last "offline" status), a changed URL restarts only that camera.
 """
 
 import asyncio
+import contextlib
 import itertools
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 from core.bus import KafkaPublisher, Publisher, ensure_topics
+from core.frame_janitor import run_janitor, tidy_once
 from core.settings import Settings
 from core.site import Site
 from core.site_feed import follow_site
@@ -103,6 +105,11 @@ async def run(settings: Settings, stop: asyncio.Event, options: IngestOptions | 
     bootstrap = settings.require_kafka()
     port = options.metrics_port if options.metrics_port is not None else metrics_port()
     await ensure_topics(bootstrap, topic_specs(settings.frame_partitions, settings.event_partitions))
+    await tidy_once(bootstrap, settings.frame_topics)
+    janitor = (
+        asyncio.create_task(run_janitor(bootstrap, settings.frame_topics, stop), name="frame-janitor")
+        if settings.frame_topics.bucketed else None
+    )
     publisher = KafkaPublisher(bootstrap, client_id="bk-ingest")
     await publisher.start()
     executor = ThreadPoolExecutor(max_workers=options.encode_threads, thread_name_prefix="bk-encode")
@@ -117,4 +124,8 @@ async def run(settings: Settings, stop: asyncio.Event, options: IngestOptions | 
         finally:
             executor.shutdown(wait=True)
             await publisher.stop()
+            if janitor is not None:
+                janitor.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await janitor
             log.info("ingest stopped")

@@ -54,6 +54,16 @@ async def event_snapshot(
     return Response(jpeg, media_type="image/jpeg", headers=_NO_STORE)
 
 
+@router.get("/{event_id}/clip.webm", response_model=None, responses={401: {}, 404: {}})
+async def event_clip(who: CurrentUser, state: StateDep, session: SessionDep, event_id: str) -> Response:
+    """The incident's evidence clip (WebM VP8), a few seconds before and after it started."""
+    row = await get_event(session, event_id, who.school_ids)
+    path = state.media.resolve(row.clip_path) if row is not None and row.clip_sha256 and row.clip_path else None
+    if path is None:
+        raise HTTPException(404, detail=f"no clip for event {event_id}")
+    return FileResponse(path, media_type="video/webm", headers=_NO_STORE)
+
+
 @router.get("/{event_id}/actions/{action_id}/photo", response_model=None, responses={401: {}, 404: {}})
 async def action_photo(
     who: CurrentUser, state: StateDep, session: SessionDep, event_id: str, action_id: int,

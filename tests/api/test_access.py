@@ -23,6 +23,7 @@ TABLE: list[tuple[str, str, dict[str, str], dict[str, Any], dict[str, int]]] = [
     ("GET", "/api/events/export.csv", {}, {}, EVERYONE),
     ("GET", "/api/events/{event_id}", {"event_id": "a"}, {}, READ_A),
     ("GET", "/api/events/{event_id}/snapshot.jpg", {"event_id": "a"}, {}, READ_A),
+    ("GET", "/api/events/{event_id}/clip.webm", {"event_id": "a"}, {}, dict.fromkeys(ORDER[1:], 404)),
     ("GET", "/api/events/{event_id}/snapshot.jpg", {"event_id": "a"}, {"params": {"boxes": 1}}, READ_A),
     ("GET", "/api/events/{event_id}/actions/{action_id}/photo", {"event_id": "a", "action_id": "1"}, {},
      dict.fromkeys(ORDER[1:], 404)),

@@ -113,10 +113,12 @@ async def test_frames_stall_and_recovery() -> None:
 
 
 class SlowPublisher(MemoryPublisher):
-    async def publish(self, topic: str, value: bytes, key: bytes | None = None, headers: Headers = ()) -> None:
+    async def publish(
+        self, topic: str, value: bytes, key: bytes | None = None, headers: Headers = (), timestamp_ms: int | None = None
+    ) -> None:
         if topic == FRAMES:
             await asyncio.sleep(0.3)
-        await super().publish(topic, value, key, headers)
+        await super().publish(topic, value, key, headers, timestamp_ms)
 
 
 async def test_slow_publishing_drops_the_oldest_frames() -> None:

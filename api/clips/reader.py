@@ -1,0 +1,77 @@
+"""Read one camera's frames in a time window back from the frames topic(s)."""
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
+from aiokafka.partitioner import DefaultPartitioner
+
+from core.bus import make_consumer
+from core.contracts import Frame
+from core.errors import ContractError
+from core.frame_topics import FrameTopics
+from core.seek import offset_for_time
+
+MAX_CLIP_FRAMES = 600
+
+
+async def read_window(
+    bootstrap: str, topics: FrameTopics, camera_id: str, start_ms: int, end_ms: int
+) -> list[Frame]:
+    """The camera's frames captured in [start_ms, end_ms], in capture order.
+
+    Frames are keyed by camera, so only the camera's partition of each topic is read; the
+    seek uses the record timestamps (producer time ≈ capture time) and the filter uses the
+    capture time each frame carries."""
+    consumer = make_consumer(bootstrap, offset_reset="earliest", max_partition_fetch_bytes=4 * 1024 * 1024)
+    await consumer.start()
+    frames: list[Frame] = []
+    try:
+        key = camera_id.encode()
+        for topic in topics.topics_between(start_ms, end_ms):
+            partitions = await _partitions(consumer, topic)
+            if not partitions:
+                continue  # an expired or never-created bucket
+            tp = TopicPartition(topic, DefaultPartitioner()(key, sorted(partitions), sorted(partitions)))
+            consumer.assign([tp])
+            # Seek a little early: record time is send time, slightly after capture time.
+            begin = await offset_for_time(consumer, tp, start_ms - 2000)
+            if begin is None:
+                continue
+            frames.extend(await _collect(consumer, tp, begin, key, start_ms, end_ms))
+    finally:
+        await consumer.stop()
+    frames.sort(key=lambda f: (f.captured_ms, f.seq))
+    return frames[:MAX_CLIP_FRAMES]
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    try:
+        await consumer.topics()
+    except KafkaError:
+        return set()
+    return set(consumer.partitions_for_topic(topic) or ())
+
+
+async def _collect(
+    consumer: AIOKafkaConsumer, tp: TopicPartition, begin: int, key: bytes, start_ms: int, end_ms: int
+) -> list[Frame]:
+    consumer.seek(tp, begin)
+    out: list[Frame] = []
+    while len(out) < MAX_CLIP_FRAMES:
+        batch = await consumer.getmany(tp, timeout_ms=1000, max_records=200)
+        records = batch.get(tp, [])
+        if not records:
+            return out
+        for rec in records:
+            if rec.key != key:
+                continue
+            try:
+                frame = Frame.decode(rec.key, rec.value, rec.headers)
+            except ContractError:
+                continue
+            if frame.captured_ms > end_ms:
+                return out
+            if frame.captured_ms >= start_ms:
+                out.append(frame)
+            if rec.timestamp > end_ms + 10_000:
+                return out
+    return out
