@@ -4,7 +4,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class Settings(BaseSettings):
         "retention (the embedded broker enforces no retention; `up` sets 120 there). Unset: one topic.",
     )
     frame_retention_s: int = Field(
-        600, ge=60, le=7 * 86400, description="How long frames stay on the bus for evidence clips."
+        600, ge=25, le=7 * 86400, description="How long frames stay on the bus for evidence clips."
     )
     memory_ceiling_mb: int = Field(
         4096, ge=256, description="`up` warns when its processes together near this much resident memory."
@@ -95,6 +95,14 @@ class Settings(BaseSettings):
     webhook_retry_base_s: float = Field(
         2.0, gt=0, description="Wait before the first retry; doubles with each further failure."
     )
+
+    @model_validator(mode="after")
+    def _frame_layout(self) -> "Settings":
+        try:
+            self.frame_topics  # noqa: B018 - validates bucket length against retention
+        except ValueError as exc:
+            raise ValueError(f"BK_FRAME_BUCKET_S / BK_FRAME_RETENTION_S: {exc}") from None
+        return self
 
     @field_validator("log_level")
     @classmethod

@@ -58,6 +58,14 @@ class FrameHandler:
         self.pipelines = pipelines
         self.max_age_ms = max_age_s * 1000
         self.clock = clock
+        self._backlog_ms = 0.0
+        self._backlog_until = 0.0
+
+    def allow_backlog(self, extra_s: float, for_s: float) -> None:
+        """Judge frames up to ``extra_s`` older than usual for the next ``for_s`` seconds: after a
+        planned pause (a rebalance onto a new frame bucket) the backlog is judged, not skipped."""
+        self._backlog_ms = extra_s * 1000
+        self._backlog_until = self.clock() + for_s
 
     async def handle(self, record: Record) -> None:
         """Judge one record; bad input goes to the DLQ with the reason, never raises."""
@@ -66,8 +74,9 @@ class FrameHandler:
         except ContractError as exc:
             await self._dead(record, str(exc), "contract")
             return
-        age_ms = self.clock() * 1000 - frame.captured_ms
-        if age_ms > self.max_age_ms:
+        now = self.clock()
+        age_ms = now * 1000 - frame.captured_ms
+        if age_ms > self.max_age_ms + (self._backlog_ms if now < self._backlog_until else 0.0):
             metrics.STALE.inc()
             return
         pipeline = self.pipelines.for_frame(frame, record.partition)

@@ -69,18 +69,10 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
 
     async with KafkaPublisher(bootstrap, client_id="detectors") as publisher:
         handler = FrameHandler(publisher, pipelines, max_age_s=settings.max_frame_age_s)
-        consumer = make_consumer(
-            bootstrap,
-            group_id=DETECTORS_GROUP,
-            offset_reset="latest",
-            session_timeout_ms=settings.session_timeout_ms,
-            client_id="detectors",
-        )
         listener = _Rebalance(pipelines, handler)
         subscribed = settings.frame_topics.live_topics(_now_ms())
-        consumer.subscribe(subscribed, listener=listener)
         site_task = asyncio.create_task(follow_site(bootstrap, on_site, stop), name="detect-site")
-        await consumer.start()
+        consumer = await _consumer(settings, bootstrap, subscribed, listener)
         log.info("detect role consuming %s as group %r", ", ".join(subscribed), DETECTORS_GROUP)
         try:
             while not stop.is_set():
@@ -89,7 +81,11 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
                 live = settings.frame_topics.live_topics(_now_ms())
                 if live != subscribed:  # a new frame bucket (embedded broker): one rebalance per bucket
                     subscribed = live
-                    consumer.subscribe(subscribed, listener=listener)
+                    # A fresh consumer, not subscribe() on the running one: aiokafka's fetcher asserts
+                    # when the subscription changes while it waits for an assignment.
+                    await consumer.stop()
+                    consumer = await _consumer(settings, bootstrap, subscribed, listener)
+                    handler.allow_backlog(extra_s=settings.session_timeout_ms / 1000 + 5, for_s=30)
                     log.info("frame topics now %s", ", ".join(subscribed))
                 await _one_batch(consumer, handler, publisher)
         finally:
@@ -98,6 +94,24 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
                 await site_task
             await consumer.stop()
     log.info("detect role stopped")
+
+
+async def _consumer(
+    settings: Settings, bootstrap: str, topics: list[str], listener: ConsumerRebalanceListener
+) -> AIOKafkaConsumer:
+    consumer = make_consumer(
+        bootstrap,
+        group_id=DETECTORS_GROUP,
+        # A bucket partition without a committed offset is read from its start (at most one bucket
+        # of frames; old ones are skipped as stale, cheaply): frames that arrive while the group
+        # rebalances onto a new bucket are judged, not jumped over. One retained topic: the newest.
+        offset_reset="earliest" if settings.frame_topics.bucketed else "latest",
+        session_timeout_ms=settings.session_timeout_ms,
+        client_id="detectors",
+    )
+    consumer.subscribe(topics, listener=listener)
+    await consumer.start()
+    return consumer
 
 
 async def _one_batch(consumer: AIOKafkaConsumer, handler: FrameHandler, publisher: KafkaPublisher) -> None:
