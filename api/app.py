@@ -26,10 +26,12 @@ from api.routes import (
     audit,
     auth,
     cameras,
+    directory,
     events,
     evidence,
     export,
     health,
+    metrics,
     site,
     stats,
     users,
@@ -42,6 +44,7 @@ from api.state import ApiState
 from api.webhooks.delivery import run_deliveries
 from api.workflow import workflow_message
 from core.bus import KafkaPublisher, ensure_topics, wait_for_kafka
+from core.kafka_probe import BrokerProbe
 from core.settings import Settings
 from core.site import Site
 from core.site_feed import follow_site, publish_site
@@ -49,7 +52,10 @@ from core.topics import topic_specs
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
-ROUTERS = (health, auth, export, events, evidence, workflow, cameras, site, users, webhooks, stats, audit, ws)
+ROUTERS = (
+    health, metrics, auth, directory, export, events, evidence, workflow, cameras, site, users, webhooks, stats,
+    audit, ws,
+)
 
 
 def create_app(settings: Settings, stop: asyncio.Event | None = None, *, kafka: bool = True) -> FastAPI:
@@ -102,6 +108,7 @@ def create_app(settings: Settings, stop: asyncio.Event | None = None, *, kafka: 
                 state.site = site
 
             state.publish_site = publish
+            state.broker = BrokerProbe(bootstrap)
             state.recorder = Recorder(db, state.media, publisher)
             clips = ClipWorker(db, state.media, bootstrap, settings.frame_topics,
                                settings.clip_before_s, settings.clip_after_s)

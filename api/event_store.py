@@ -88,10 +88,11 @@ class EventFilter:
         if self.scope is not None:
             query = query.where(EventRow.school_id.in_(sorted(self.scope)))
         for column, value in ((EventRow.school_id, self.school_id), (EventRow.camera_id, self.camera_id),
-                              (EventRow.rule, self.rule), (EventRow.tier, self.tier), (EventRow.state, self.state),
-                              (EventRow.status, self.status)):
+                              (EventRow.rule, self.rule), (EventRow.tier, self.tier), (EventRow.state, self.state)):
             if value is not None:
                 query = query.where(column == value)
+        if self.status is not None:
+            query = query.where(EventRow.status.in_(self.status.split(",")))
         if self.since_ms is not None:
             query = query.where(EventRow.started_ms >= self.since_ms)
         if self.until_ms is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from api import metrics
 from core.bus import make_consumer
 from core.contracts import CameraStatus, Event, Frame
 from core.errors import ContractError
@@ -48,6 +49,7 @@ class Client:
     frames: dict[str, bytes] = field(default_factory=dict)
     frames_ready: asyncio.Event = field(default_factory=asyncio.Event)
     want_frames: bool = True
+    cameras: frozenset[str] | None = None  # pictures of these cameras only; None: every camera in scope
     dropped: bool = False
 
     def sees(self, school_id: str) -> bool:
@@ -82,6 +84,7 @@ class LiveHub:
             except asyncio.QueueFull:
                 client.dropped = True  # a slow client is dropped, never waited for
                 self.clients.discard(client)
+                metrics.WS_DROPPED.inc()
 
     def on_event(self, event: Event) -> None:
         if event.snapshot_jpeg:
@@ -106,7 +109,9 @@ class LiveHub:
         self.latest_frames[frame.camera_id] = frame
         message = None
         for client in self.clients:
-            if client.want_frames and client.sees(frame.school_id):
+            if client.want_frames and client.sees(frame.school_id) and (
+                client.cameras is None or frame.camera_id in client.cameras
+            ):
                 message = message or frame_message(frame)
                 client.frames[frame.camera_id] = message
                 client.frames_ready.set()

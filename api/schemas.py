@@ -36,6 +36,8 @@ class EventOut(BaseModel):
     rectified_ms: int | None
     closed_ms: int | None
     escalated_ms: int | None
+    ack_deadline_ms: int | None = None
+    rectify_deadline_ms: int | None = None
 
     @classmethod
     def of(cls, row: EventRow) -> "EventOut":

@@ -11,7 +11,8 @@ from api.event_store import EventFilter
 from api.workflow import STATUSES
 from core.catalog import CATALOG
 
-_STATUS_PATTERN = "^(" + "|".join(STATUSES) + ")$"
+_ONE_STATUS = "(" + "|".join(STATUSES) + ")"
+_STATUS_PATTERN = f"^{_ONE_STATUS}(,{_ONE_STATUS})*$"
 _ID = Query(max_length=64)
 
 
@@ -22,7 +23,8 @@ def event_filter(
     rule: Annotated[str | None, _ID] = None,
     tier: Annotated[int | None, Query(ge=1, le=3)] = None,
     state: Annotated[str | None, Query(pattern="^(open|update|closed)$")] = None,
-    status: Annotated[str | None, Query(pattern=_STATUS_PATTERN)] = None,
+    status: Annotated[str | None, Query(pattern=_STATUS_PATTERN, max_length=200,
+                                        description="One status, or several separated by commas.")] = None,
     since_ms: Annotated[int | None, Query(ge=0, le=2**53)] = None,
     until_ms: Annotated[int | None, Query(ge=0, le=2**53)] = None,
 ) -> EventFilter:

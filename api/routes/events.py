@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.deps import CurrentUser, SessionDep
+from api.deadlines import with_deadlines
+from api.deps import CurrentUser, SessionDep, StateDep
 from api.event_store import get_event, list_events, timeline
 from api.routes.event_query import FilterDep, OrderQuery, decode_cursor, encode_cursor
 from api.schemas import ActionOut, EventDetail, EventOut, EventPage
@@ -15,6 +16,7 @@ router = APIRouter(prefix="/api/events", tags=["events"])
 @router.get("", response_model=EventPage, responses={400: {}, 401: {}})
 async def events(
     session: SessionDep,
+    state: StateDep,
     where: FilterDep,
     order: OrderQuery = "newest",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -27,14 +29,16 @@ async def events(
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1].started_ms, rows[-1].id) if more and rows else None
-    return EventPage(items=[EventOut.of(r) for r in rows], next_cursor=next_cursor)
+    items = [with_deadlines(EventOut.of(r), r, state.settings, state.site) for r in rows]
+    return EventPage(items=items, next_cursor=next_cursor)
 
 
 @router.get("/{event_id}", response_model=EventDetail, responses={401: {}, 404: {}})
-async def event_detail(who: CurrentUser, session: SessionDep, event_id: str) -> EventDetail:
+async def event_detail(who: CurrentUser, state: StateDep, session: SessionDep, event_id: str) -> EventDetail:
     """One event and its workflow timeline (404 also for another school's event)."""
     row = await get_event(session, event_id, who.school_ids)
     if row is None:
         raise HTTPException(404, detail=f"no event {event_id}")
     steps = [ActionOut.of(a) for a in await timeline(session, event_id)]
-    return EventDetail(**EventOut.of(row).model_dump(), timeline=steps)
+    out = with_deadlines(EventOut.of(row), row, state.settings, state.site)
+    return EventDetail(**out.model_dump(), timeline=steps)

@@ -52,7 +52,7 @@ async def live(websocket: WebSocket) -> None:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
                 await task
-        with contextlib.suppress(RuntimeError):
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
             await websocket.close(code=1013 if client.dropped else 1000)
 
 
@@ -84,3 +84,8 @@ async def _receive(ws: WebSocket, client: Client) -> None:
             continue
         if isinstance(msg, dict) and msg.get("type") == "frames":
             client.want_frames = bool(msg.get("on", True))
+            cameras = msg.get("cameras")
+            if isinstance(cameras, list):  # only these cameras' pictures (the visible tiles)
+                client.cameras = frozenset(str(c) for c in cameras[:256])
+            elif "cameras" in msg and cameras is None:
+                client.cameras = None

@@ -20,6 +20,8 @@ TABLE: list[tuple[str, str, dict[str, str], dict[str, Any], dict[str, int]]] = [
     ("POST", "/api/auth/password", {}, {"json": {"current_password": "wrong-password", "new_password": "x" * 9}},
      dict.fromkeys(ORDER[1:], 403)),
     ("GET", "/api/events", {}, {}, EVERYONE),
+    ("GET", "/api/rules", {}, {}, EVERYONE),
+    ("GET", "/api/schools", {}, {}, EVERYONE),
     ("GET", "/api/events/export.csv", {}, {}, EVERYONE),
     ("GET", "/api/events/{event_id}", {"event_id": "a"}, {}, READ_A),
     ("GET", "/api/events/{event_id}/snapshot.jpg", {"event_id": "a"}, {}, READ_A),
@@ -113,5 +115,22 @@ async def test_path_traversal_on_evidence_is_404(api: RunningApi) -> None:
 
 async def test_public_pages_stay_public(api: RunningApi) -> None:
     async with api.client() as client:
-        for path in ("/", "/static/app.js", "/healthz", "/readyz"):
+        for path in ("/", "/static/js/main.js", "/healthz", "/readyz"):
             assert (await client.get(path)).status_code == 200, path
+
+
+async def test_schools_rules_deadlines_and_status_lists_are_scoped(api: RunningApi) -> None:
+    async with api.client("manager_b") as client:
+        schools = (await client.get("/api/schools")).json()
+        rules = (await client.get("/api/rules")).json()
+        items = (await client.get("/api/events", params={"status": "open,acknowledged"})).json()["items"]
+    assert [s["id"] for s in schools] == ["school-b"] and schools[0]["cameras"] == 1
+    assert schools[0]["open_cases"] >= 1
+    assert {r["key"] for r in rules} >= {"camera_blocked", "no_chef_hat"} and rules[0]["name_zh"]
+    assert items and all(i["school_id"] == "school-b" and i["status"] in ("open", "acknowledged") for i in items)
+    tier1_open = [i for i in items if i["tier"] == 1 and i["status"] == "open"]
+    assert all(i["ack_deadline_ms"] > i["started_ms"] and i["rectify_deadline_ms"] for i in tier1_open)
+    async with api.client("regulator") as client:
+        assert {s["id"] for s in (await client.get("/api/schools")).json()} == {"school-a", "school-b"}
+        bad = await client.get("/api/events", params={"status": "open,nonsense"})
+    assert bad.status_code == 422

@@ -37,7 +37,9 @@ async def test_a_manager_sees_only_their_school(web_api: WebApi, browser: Any) -
     theirs = {e.id for e in web_api.seeded.events.values() if e.school_id != "school-a"}
     inbox = set(await data_of(page, "[data-testid=inbox] tr[data-event]", "event"))
     assert inbox and inbox <= mine
-    assert "期限" in await page.inner_text("[data-testid=deadline-note]")  # says the api gives none
+    assert "期限" in await page.inner_text("[data-testid=deadline-note]")
+    due = await page.get_attribute("[data-testid=inbox] [data-deadline]", "data-deadline")
+    assert due is not None and int(due) > 0  # the api's deadline, shown per open case
     await save_screenshot(page, "inbox.png")
 
     await page.goto(f"{web_api.url}/#/history")

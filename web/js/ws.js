@@ -23,6 +23,7 @@ export class Live extends EventTarget {
     this.ws = null;
     this.online = false;
     this.wantFrames = false;
+    this.cameras = null;
     this.backoff = FIRST_BACKOFF_MS;
     this.stopped = true;
     this.timer = null;
@@ -48,8 +49,18 @@ export class Live extends EventTarget {
   /** Ask the api for pictures only while a view shows them. */
   setFrames(on) {
     this.wantFrames = on;
+    this.sendFrameWish();
+  }
+
+  /** Pictures of these cameras only (the visible tiles); null: every camera in scope. */
+  setCameras(ids) {
+    this.cameras = ids ? [...ids] : null;
+    this.sendFrameWish();
+  }
+
+  sendFrameWish() {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
-      this.ws.send(JSON.stringify({ type: "frames", on }));
+      this.ws.send(JSON.stringify({ type: "frames", on: this.wantFrames, cameras: this.cameras ?? null }));
     }
   }
 

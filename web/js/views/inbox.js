@@ -24,9 +24,12 @@ export function mount(root, ctx) {
     note));
 
   function deadline(ev) {
-    // The api reports no deadline yet; only the fact that one has passed (escalated) is known.
-    if (ev.deadline_ms) return dateTime(ev.deadline_ms);
-    return ev.escalated_ms ? `${t("status.escalated")} ${dateTime(ev.escalated_ms)}` : "—";
+    // The next deadline the case is held to: acknowledge (tier 1, while open), then rectify.
+    const due = ev.status === "open" && ev.ack_deadline_ms ? ev.ack_deadline_ms : ev.rectify_deadline_ms;
+    if (!due) return ev.escalated_ms ? `${t("status.escalated")} ${dateTime(ev.escalated_ms)}` : "—";
+    const label = due === ev.ack_deadline_ms ? t("inbox.ack_by") : t("inbox.rectify_by");
+    return h("span", { class: due < Date.now() ? "overdue" : "", "data-deadline": String(due) },
+      `${label} ${dateTime(due)}`);
   }
 
   function render() {

@@ -55,6 +55,7 @@ export function mount(root, ctx, schoolId) {
 
   function relayout() {
     wall.layout();
+    ctx.live.setCameras(wall.shownIds);  // the api sends pictures of the visible tiles only
     for (const b of sizeButtons) b.classList.toggle("active", Number(b.dataset.grid) === wall.size);
     const pages = wall.pages();
     pager.replaceChildren(...(pages > 1
@@ -133,6 +134,7 @@ export function mount(root, ctx, schoolId) {
   return () => {
     alive = false;
     off.forEach((f) => f());
+    ctx.live.setCameras(null);
     ctx.live.setFrames(false);
   };
 }

@@ -71,6 +71,7 @@ export class TileWall {
       tile.shown = shown.has(tile.id);
       tile.el.hidden = !tile.shown;
     }
+    this.shownIds = [...shown];
   }
 
   flash(cameraId, tier) {
