@@ -6,10 +6,11 @@ import logging
 import time
 from collections.abc import Sequence
 
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from api import metrics
 from api.db import Database
 from api.event_store import upsert_event
 from api.media import MediaStore
@@ -19,9 +20,11 @@ from core.bus import Publisher, Record, make_consumer, to_record
 from core.contracts import Event
 from core.dlq import dead_letter
 from core.errors import ContractError
+from core.kafka_probe import consumer_lag
 from core.topics import EVENTS, RECORDER_GROUP
 
 log = logging.getLogger(__name__)
+LAG_EVERY_S = 5.0
 
 
 class Recorder:
@@ -39,8 +42,10 @@ class Recorder:
                 events.append(Event.decode(record.value))
             except ContractError as exc:
                 await dead_letter(self.dlq, record, str(exc), "recorder")
+                metrics.DEAD_LETTERS.labels("contract").inc()
         if not events:
             return
+        t0 = time.perf_counter()
         async with self.db.session() as session, session.begin():
             ids = {e.id for e in events}
             known = set((await session.execute(select(EventRow.id).where(EventRow.id.in_(ids)))).scalars())
@@ -54,6 +59,9 @@ class Recorder:
                 row = await session.get(EventRow, new_id)
                 if row is not None:
                     await enqueue(session, "event.opened", row, now_ms)
+        metrics.COMMIT_SECONDS.observe(time.perf_counter() - t0)
+        for event in events:
+            metrics.EVENTS_RECORDED.labels(event.rule, str(event.tier), event.state).inc()
         self.recorded += len(events)
 
     async def store_until_done(self, records: Sequence[Record], stop: asyncio.Event) -> bool:
@@ -64,6 +72,7 @@ class Recorder:
                 await self.store(records)
                 return True
             except (SQLAlchemyError, OSError) as exc:
+                metrics.STORE_FAILURES.inc()
                 log.error("recorder: database write failed (%s); retrying in %.1f s", exc, delay)
             try:
                 await asyncio.wait_for(stop.wait(), timeout=delay)
@@ -78,8 +87,12 @@ async def run_recorder(bootstrap: str, recorder: Recorder, stop: asyncio.Event, 
         session_timeout_ms=session_timeout_ms,
     )
     await consumer.start()
+    next_sample = 0.0
     try:
         while not stop.is_set():
+            if time.monotonic() >= next_sample:
+                next_sample = time.monotonic() + LAG_EVERY_S
+                await _sample_lag(consumer)
             batches = await consumer.getmany(timeout_ms=500, max_records=500)
             if not batches:
                 continue
@@ -91,3 +104,10 @@ async def run_recorder(bootstrap: str, recorder: Recorder, stop: asyncio.Event, 
             await consumer.commit(offsets)
     finally:
         await consumer.stop()
+
+
+async def _sample_lag(consumer: AIOKafkaConsumer) -> None:
+    lag = await consumer_lag(consumer)
+    metrics.RECORDER_LAG.clear()
+    for tp, behind in lag.items():
+        metrics.RECORDER_LAG.labels(tp.topic, str(tp.partition)).set(behind)

@@ -8,6 +8,7 @@ from api.db import Database
 from api.live import LiveHub
 from api.media import MediaStore
 from api.recorder import Recorder
+from core.kafka_probe import BrokerProbe
 from core.settings import Settings
 from core.site import Site
 
@@ -26,3 +27,4 @@ class ApiState:
     recorder: Recorder | None = None
     site: Site | None = None
     tasks_alive: dict[str, bool] = field(default_factory=dict)
+    broker: BrokerProbe | None = None  # None: no broker (tests); /readyz then does not ask

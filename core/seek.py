@@ -9,14 +9,19 @@ timestamps are the producer's send time, which for frames is within moments of c
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 
-async def first_at(consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> tuple[int, int] | None:
-    """(offset, timestamp) of the first record at or after ``offset``; None past the end."""
-    consumer.seek(tp, offset)
-    batch = await consumer.getmany(tp, timeout_ms=1000, max_records=1)
-    records = batch.get(tp, [])
-    if not records:
-        return None
-    return int(records[0].offset), int(records[0].timestamp)
+async def first_at(
+    consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int, known_end: int = 0
+) -> tuple[int, int] | None:
+    """(offset, timestamp) of the first record at or after ``offset``; None past the end.
+
+    Below ``known_end`` a record surely exists, so an empty answer means a slow fetch (a busy
+    broker), not the end: ask again with more patience rather than mistake it for the end."""
+    for wait_ms in (1000, 3000, 8000) if offset < known_end else (1500,):
+        consumer.seek(tp, offset)
+        records = (await consumer.getmany(tp, timeout_ms=wait_ms, max_records=1)).get(tp, [])
+        if records:
+            return int(records[0].offset), int(records[0].timestamp)
+    return None
 
 
 async def offset_for_time(consumer: AIOKafkaConsumer, tp: TopicPartition, ts_ms: int) -> int | None:
@@ -32,16 +37,17 @@ async def offset_for_time(consumer: AIOKafkaConsumer, tp: TopicPartition, ts_ms:
         if at is not None and at[0] == answer.offset and at[1] >= ts_ms and (before is None or before[1] < ts_ms):
             return int(answer.offset)
     # The end offset the embedded broker reports can be short by up to a batch: probe past it.
-    hi = max((await consumer.end_offsets([tp]))[tp], begin)
+    end = (await consumer.end_offsets([tp]))[tp]
+    hi = max(end, begin)
     while (probe := await first_at(consumer, tp, hi)) is not None:
         hi = probe[0] + 1
     lo = begin
     while lo < hi:
         mid = (lo + hi) // 2
-        found = await first_at(consumer, tp, mid)
+        found = await first_at(consumer, tp, mid, known_end=end)
         if found is None or found[1] >= ts_ms:
             hi = mid
         else:
             lo = found[0] + 1
-    found = await first_at(consumer, tp, lo)
+    found = await first_at(consumer, tp, lo, known_end=end)
     return found[0] if found is not None else None

@@ -57,7 +57,7 @@ async def _collect(
     consumer.seek(tp, begin)
     out: list[Frame] = []
     while len(out) < MAX_CLIP_FRAMES:
-        batch = await consumer.getmany(tp, timeout_ms=1000, max_records=200)
+        batch = await consumer.getmany(tp, timeout_ms=3000, max_records=200)
         records = batch.get(tp, [])
         if not records:
             return out

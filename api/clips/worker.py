@@ -12,6 +12,7 @@ import time
 
 from sqlalchemy import or_, select, update
 
+from api import metrics
 from api.clips.encode import ClipError, encode_webm
 from api.clips.reader import read_window
 from api.db import Database
@@ -74,8 +75,10 @@ class ClipWorker:
             webm = await asyncio.to_thread(encode_webm, frames)
             path, sha = await asyncio.to_thread(self.media.save_clip, row.id, webm)
             self.cut += 1
+            metrics.CLIPS.labels("cut").inc()
             log.info("clip of %s: %d frames", row.id, len(frames), extra={"event_id": row.id})
         except ClipError as exc:
+            metrics.CLIPS.labels("none").inc()
             log.warning("no clip for %s: %s", row.id, exc, extra={"event_id": row.id})
         async with self.db.session() as session, session.begin():
             await session.execute(update(EventRow).where(EventRow.id == row.id).values(clip_path=path, clip_sha256=sha))

@@ -18,6 +18,8 @@ async def healthz() -> dict[str, str]:
 async def readyz(state: StateDep) -> JSONResponse:
     """Broker, database and consumers ready."""
     checks: dict[str, bool] = {"live": state.hub.ready.is_set()}
+    if state.broker is not None:
+        checks["broker"] = await state.broker.reachable()
     try:
         await state.db.ping()
         checks["database"] = True

@@ -58,7 +58,7 @@ TABLE: list[tuple[str, str, dict[str, str], dict[str, Any], dict[str, int]]] = [
     *[("GET", f"/api/stats/{name}", {}, {}, EVERYONE)
       for name in ("summary", "by-school", "by-rule", "by-day", "response-times", "coverage", "league")],
 ]
-PUBLIC = {"/healthz", "/readyz", "/api/auth/login"}
+PUBLIC = {"/healthz", "/readyz", "/metrics", "/api/auth/login"}
 
 
 def test_the_table_covers_every_route() -> None:
