@@ -26,8 +26,12 @@ async def read_window(
     frames: list[Frame] = []
     try:
         key = camera_id.encode()
-        for topic in topics.topics_between(start_ms, end_ms):
-            partitions = await _partitions(consumer, topic)
+        wanted = topics.topics_between(start_ms, end_ms)
+        # Read every topic's partitions before assigning any: assign() narrows the metadata the
+        # client keeps to the assigned topics, and the next bucket would look missing.
+        layout = await _partitions(consumer, wanted)
+        for topic in wanted:
+            partitions = layout.get(topic)
             if not partitions:
                 continue  # an expired or never-created bucket
             tp = TopicPartition(topic, DefaultPartitioner()(key, sorted(partitions), sorted(partitions)))
@@ -43,12 +47,12 @@ async def read_window(
     return frames[:MAX_CLIP_FRAMES]
 
 
-async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+async def _partitions(consumer: AIOKafkaConsumer, topics: list[str]) -> dict[str, set[int]]:
     try:
         await consumer.topics()
     except KafkaError:
-        return set()
-    return set(consumer.partitions_for_topic(topic) or ())
+        return {}
+    return {t: set(consumer.partitions_for_topic(t) or ()) for t in topics}
 
 
 async def _collect(

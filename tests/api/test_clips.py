@@ -52,7 +52,8 @@ async def test_clip_covers_the_window_around_the_incident(
 ) -> None:
     topics = FrameTopics(partitions=6, bucket_s=bucket_s, retention_s=600)
     now = int(time.time() * 1000)
-    start = now - 20_000  # 100 frames at 5 fps, over two 10 s buckets when bucketed
+    boundary = now // 10_000 * 10_000 - 10_000
+    start = boundary - 9_500  # 100 frames at 5 fps; the clip window straddles a bucket boundary
     await tidy_once(fresh_broker.bootstrap, topics, start)
     await tidy_once(fresh_broker.bootstrap, topics, now)
     await _publish(fresh_broker.bootstrap, topics, start, 100)
