@@ -91,9 +91,9 @@ def create_app(settings: Settings, stop: asyncio.Event | None = None, *, kafka: 
             state.hub.push(event.school_id, workflow_message(event, step))
 
         tasks = [
-            _supervised(state, "escalation", run_escalation(db, settings, stop, on_escalated)),
-            _supervised(state, "webhooks", run_deliveries(db, settings, stop)),
-            _supervised(state, "camera_log", status_log.run(stop)),
+            _supervised(state, "escalation", lambda: run_escalation(db, settings, stop, on_escalated), stop),
+            _supervised(state, "webhooks", lambda: run_deliveries(db, settings, stop), stop),
+            _supervised(state, "camera_log", lambda: status_log.run(stop), stop),
         ]
         publisher: KafkaPublisher | None = None
         if kafka:
@@ -109,15 +109,15 @@ def create_app(settings: Settings, stop: asyncio.Event | None = None, *, kafka: 
 
             state.publish_site = publish
             state.broker = BrokerProbe(bootstrap)
-            state.recorder = Recorder(db, state.media, publisher)
+            state.recorder = recorder = Recorder(db, state.media, publisher)
             clips = ClipWorker(db, state.media, bootstrap, settings.frame_topics,
                                settings.clip_before_s, settings.clip_after_s)
             tasks += [
                 _supervised(state, "recorder",
-                            run_recorder(bootstrap, state.recorder, stop, settings.session_timeout_ms)),
-                _supervised(state, "live", state.hub.run(stop)),
-                _supervised(state, "site", follow_site(bootstrap, on_site, stop)),
-                _supervised(state, "clips", clips.run(stop)),
+                            lambda: run_recorder(bootstrap, recorder, stop, settings.session_timeout_ms), stop),
+                _supervised(state, "live", lambda: state.hub.run(stop), stop),
+                _supervised(state, "site", lambda: follow_site(bootstrap, on_site, stop), stop),
+                _supervised(state, "clips", lambda: clips.run(stop), stop),
             ]
         else:
             state.hub.ready.set()
@@ -147,18 +147,28 @@ def create_app(settings: Settings, stop: asyncio.Event | None = None, *, kafka: 
     return app
 
 
-def _supervised(state: ApiState, name: str, coro: Awaitable[None]) -> "asyncio.Task[None]":
+def _supervised(
+    state: ApiState, name: str, start: Callable[[], Awaitable[None]], stop: asyncio.Event
+) -> "asyncio.Task[None]":
+    """Run a background task; if it fails, log it and start it again with backoff (the api keeps
+    serving, and /readyz says the task is down meanwhile)."""
+
     async def runner() -> None:
-        state.tasks_alive[name] = True
-        try:
-            await coro
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("api background task %s failed", name)
-            raise
-        finally:
-            state.tasks_alive[name] = False
+        delay = 1.0
+        while not stop.is_set():
+            state.tasks_alive[name] = True
+            try:
+                await start()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("api background task %s failed; restarting in %.0f s", name, delay)
+            finally:
+                state.tasks_alive[name] = False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            delay = min(delay * 2, 30.0)
 
     return asyncio.create_task(runner(), name=name)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from api import metrics
-from core.bus import make_consumer
+from core.bus import make_consumer, partitions_of
 from core.contracts import CameraStatus, Event, Frame
 from core.errors import ContractError
 from core.frame_topics import FrameTopics
@@ -120,9 +120,9 @@ class LiveHub:
         consumer = make_consumer(self.bootstrap, group_id=None, offset_reset="latest")
         await consumer.start()
         try:
-            fixed = [TopicPartition(t, p) for t in (EVENTS, CAMERA_STATUS) for p in await _partitions(consumer, t)]
+            fixed = await _assignable(self.bootstrap, [EVENTS, CAMERA_STATUS])
             live = self.frame_topics.live_topics(_now_ms())
-            frames = [TopicPartition(t, p) for t in live for p in await _partitions(consumer, t)]
+            frames = await _assignable(self.bootstrap, live)
             consumer.assign(fixed + frames)
             await consumer.seek_to_end(*[tp for tp in fixed + frames if tp.topic != CAMERA_STATUS])
             await consumer.seek_to_beginning(*[tp for tp in fixed if tp.topic == CAMERA_STATUS])
@@ -143,7 +143,7 @@ class LiveHub:
     ) -> list[TopicPartition]:
         """Move to the current frame buckets, keeping every other position (no group: no rebalance)."""
         keep = {tp: await consumer.position(tp) for tp in fixed + old if tp.topic in live or tp in fixed}
-        frames = [TopicPartition(t, p) for t in live for p in await _partitions(consumer, t)]
+        frames = await _assignable(self.bootstrap, live)
         consumer.assign(fixed + frames)
         for tp, offset in keep.items():
             consumer.seek(tp, offset)
@@ -166,11 +166,7 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-async def _partitions(consumer: object, topic: str) -> set[int]:
-    for _ in range(50):
-        await consumer.topics()  # type: ignore[attr-defined]
-        parts = consumer.partitions_for_topic(topic)  # type: ignore[attr-defined]
-        if parts:
-            return set(parts)
-        await asyncio.sleep(0.1)
-    raise RuntimeError(f"topic {topic} has no partitions")
+async def _assignable(bootstrap: str, topics: list[str]) -> list[TopicPartition]:
+    """Partitions of the topics that exist (a frame bucket not created yet is simply left out)."""
+    layout = await partitions_of(bootstrap, topics)
+    return [TopicPartition(t, p) for t in topics for p in sorted(layout.get(t, ()))]

@@ -138,6 +138,18 @@ def to_record(msg: Any) -> Record:
     )
 
 
+async def partitions_of(bootstrap: str, topics: Iterable[str]) -> dict[str, set[int]]:
+    """The partitions of each topic, from a metadata request of its own (a consumer with an
+    assignment keeps metadata of its assigned topics only). A missing topic maps to an empty set."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer.topics()
+        return {t: set(consumer.partitions_for_topic(t) or ()) for t in topics}
+    finally:
+        await consumer.stop()
+
+
 async def ensure_topics(bootstrap: str, specs: Iterable[TopicSpec]) -> None:
     """Create the topics that are missing, with their partition counts; leave existing ones."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
