@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 from brightkitchen.memory import MemoryWatch
-from core.broker import EmbeddedBroker
+from core.broker import EmbeddedBroker, free_port
 from core.bus import KafkaPublisher, ensure_topics, wait_for_kafka
 from core.frame_janitor import tidy_once
 from core.procs import child_preexec
@@ -63,6 +63,22 @@ class Child:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def metrics_ports(api_port: int) -> dict[str, int]:
+    """The metrics port of ingest and detect: the api's port + 1 and + 2 (the api serves its own
+    /metrics); free ports when the api's port is chosen by the system (0)."""
+    if api_port == 0:
+        return {"ingest": free_port(), "detect": free_port()}
+    return {"ingest": api_port + 1, "detect": api_port + 2}
+
+
+def role_env(env: dict[str, str], role: str, ports: dict[str, int]) -> dict[str, str]:
+    """The environment of one role's process: the shared one plus its BK_METRICS_PORT."""
+    out = {k: v for k, v in env.items() if k != "BK_METRICS_PORT"}
+    if role in ports:
+        out["BK_METRICS_PORT"] = str(ports[role])
+    return out
 
 
 async def _store_site(settings: Settings, site: Site) -> tuple[Site, list[tuple[str, str, str, str | None]]]:
@@ -132,10 +148,13 @@ async def run_up(settings: Settings, site: Site, echo: Callable[[str], None]) ->
         await _publish_site(bootstrap, site)
         env.update({"BK_KAFKA_BOOTSTRAP": bootstrap, "BK_DATA_DIR": str(settings.data_dir.resolve())})
         env.pop("BK_SITE_FILE", None)
-        children = [Child(role, env, logs / f"{role}.log") for role in ROLES]
+        ports = metrics_ports(settings.api_port)
+        children = [Child(role, role_env(env, role, ports), logs / f"{role}.log") for role in ROLES]
         for child in children:
             child.start()
         url = f"http://{settings.api_host}:{settings.api_port}"
+        echo("metrics: api " + f"{url}/metrics, " + ", ".join(
+            f"{role} http://{settings.api_host}:{port}/metrics" for role, port in ports.items()))
         if await _wait_http(f"{url}/healthz", 60):
             cams = len(site.cameras())
             echo(f"brightkitchen is up: open {url}  ({len(site.schools)} schools, {cams} cameras; logs in {logs})")

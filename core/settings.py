@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     site_file: Path | None = Field(
         None, description="Site YAML that `brightkitchen up` publishes at start."
     )
+    metrics_port: int | None = Field(
+        None, ge=0, le=65535,
+        description="Port of GET /metrics and /healthz of the ingest and detect roles (0: any free port); "
+        "unset: no metrics server. The api serves /metrics on its own port.",
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     log_json: bool | None = Field(None, description="JSON logs; default: when not on a terminal.")
     frame_bucket_s: int | None = Field(

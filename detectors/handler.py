@@ -90,12 +90,14 @@ class FrameHandler:
             await self._dead(record, f"detection failed: {type(exc).__name__}: {exc}", "detector")
             return
         metrics.FRAMES.inc()
+        metrics.FRAME_AGE.observe(max(0.0, self.clock() - frame.captured_ms / 1000))
+        metrics.CAMERA_LAST_CAPTURE.labels(frame.camera_id).set(frame.captured_ms)
         await self.publish(events)
 
     async def publish(self, events: list[Event]) -> None:
         for event in events:
             await self.publisher.publish(EVENTS, event.encode(), key=event.camera_id.encode())
-            metrics.EVENTS.labels(event.rule, event.state).inc()
+            metrics.EVENTS.labels(event.rule, str(event.tier), event.state).inc()
             log.info(
                 "%s %s %s zone=%s",
                 event.state,

@@ -15,38 +15,79 @@ from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError, RebalanceInProgressError
 
 from core.bus import KafkaPublisher, ensure_topics, make_consumer, to_record
+from core.contracts import Event
 from core.frame_janitor import tidy_once
 from core.frame_topics import FrameTopics
+from core.kafka_probe import consumer_lag
+from core.metrics_http import DEFAULT_HOST, serving
 from core.settings import Settings
 from core.site import Site
 from core.site_feed import follow_site
 from core.topics import DETECTORS_GROUP, topic_specs
+from detectors import metrics
 from detectors.cameras import CameraPipelines
 from detectors.handler import FrameHandler
+from detectors.holdback import HoldBack
 from detectors.perception import registry as perception
 from detectors.rules import registry as rules
 
 log = logging.getLogger(__name__)
 SiteCallback = Callable[[Site], Awaitable[None]]
 MAX_BATCH = 64  # records per commit: keeps commits frequent and stop responsive
+LAG_EVERY_S = 5.0  # consumer lag is sampled this often (one ListOffsets request)
+
+
+class _Handler(FrameHandler):
+    """The frame handler, telling the hold-back which incidents this worker opened and closed."""
+
+    def __init__(self, *args: object, holdback: HoldBack, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.holdback = holdback
+
+    async def publish(self, events: list[Event]) -> None:
+        await super().publish(events)
+        self.holdback.observe_events(events)
+
+    def allow_backlog(self, extra_s: float, for_s: float) -> None:
+        """As the base class, but never narrows an allowance still running (a takeover's)."""
+        if self.clock() < self._backlog_until and self._backlog_ms >= extra_s * 1000:
+            self._backlog_until = max(self._backlog_until, self.clock() + for_s)
+            return
+        super().allow_backlog(extra_s, for_s)
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
     """Drop the state of cameras whose partitions went to another worker. Revocation under the
     eager protocol lists every partition, so the drop waits for the new assignment and forgets
-    only partitions not given back (a member joining must not reset every background model)."""
+    only partitions not given back (a member joining must not reset every background model).
 
-    def __init__(self, pipelines: CameraPipelines, handler: FrameHandler) -> None:
+    Partitions gained from a worker that died are read from its last commit, which the hold-back
+    keeps at the first frame of any open incident: that backlog is judged, not skipped as stale,
+    so incidents that ran while nobody owned the camera are found and open ones keep their id."""
+
+    def __init__(self, pipelines: CameraPipelines, handler: _Handler, takeover_s: float) -> None:
         self.pipelines = pipelines
         self.handler = handler
-        self._revoked: set[int] = set()
+        self.takeover_s = takeover_s
+        self.consumer: AIOKafkaConsumer | None = None  # set once the consumer exists
+        self._revoked: set[TopicPartition] = set()
+        self._owned: set[TopicPartition] = set()
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        self._revoked |= {tp.partition for tp in revoked if FrameTopics.is_frame_topic(tp.topic)}
+        self._revoked |= {tp for tp in revoked if FrameTopics.is_frame_topic(tp.topic)}
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        kept = {tp.partition for tp in assigned if FrameTopics.is_frame_topic(tp.topic)}
-        lost, self._revoked = self._revoked - kept, set()
+        now = {tp for tp in assigned if FrameTopics.is_frame_topic(tp.topic)}
+        gained, kept, self._owned = now - self._owned, now & self._owned, now
+        for tp in kept:  # given back to us: go on from our own position, not the held-back commit
+            offset = self.handler.holdback.next_offset(tp)
+            if offset is not None and self.consumer is not None:
+                self.consumer.seek(tp, offset)
+        if gained:
+            self.handler.allow_backlog(extra_s=self.handler.holdback.max_hold_s + self.takeover_s, for_s=30)
+        lost_tps, self._revoked = self._revoked - now, set()
+        self.handler.holdback.forget(lost_tps)
+        lost = {tp.partition for tp in lost_tps} - {tp.partition for tp in now}
         if lost:
             closes = self.pipelines.drop_partitions(lost)
             log.info("partitions %s moved away; closing %d open incident(s)", sorted(lost), len(closes))
@@ -67,15 +108,23 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     async def on_site(site: Site) -> None:
         pipelines.apply_site(site)
 
-    async with KafkaPublisher(bootstrap, client_id="detectors") as publisher:
-        handler = FrameHandler(publisher, pipelines, max_age_s=settings.max_frame_age_s)
-        listener = _Rebalance(pipelines, handler)
+    async with (
+        serving(metrics.REGISTRY, DEFAULT_HOST, settings.metrics_port, name="detect metrics"),
+        KafkaPublisher(bootstrap, client_id="detectors") as publisher,
+    ):
+        handler = _Handler(publisher, pipelines, max_age_s=settings.max_frame_age_s, holdback=HoldBack())
+        # A dead member's partitions move after about the session timeout plus a join window.
+        listener = _Rebalance(pipelines, handler, takeover_s=2 * settings.session_timeout_ms / 1000 + 10)
         subscribed = settings.frame_topics.live_topics(_now_ms())
         site_task = asyncio.create_task(follow_site(bootstrap, on_site, stop), name="detect-site")
         consumer = await _consumer(settings, bootstrap, subscribed, listener)
         log.info("detect role consuming %s as group %r", ", ".join(subscribed), DETECTORS_GROUP)
+        next_sample = 0.0
         try:
             while not stop.is_set():
+                if time.monotonic() >= next_sample:
+                    next_sample = time.monotonic() + LAG_EVERY_S
+                    await _sample(consumer, pipelines)
                 if site_task.done():
                     site_task = _restart_site(site_task, bootstrap, on_site, stop)
                 live = settings.frame_topics.live_topics(_now_ms())
@@ -110,18 +159,22 @@ async def _consumer(
         client_id="detectors",
     )
     consumer.subscribe(topics, listener=listener)
+    if isinstance(listener, _Rebalance):
+        listener.consumer = consumer
     await consumer.start()
     return consumer
 
 
-async def _one_batch(consumer: AIOKafkaConsumer, handler: FrameHandler, publisher: KafkaPublisher) -> None:
+async def _one_batch(consumer: AIOKafkaConsumer, handler: _Handler, publisher: KafkaPublisher) -> None:
     batches = await consumer.getmany(timeout_ms=500, max_records=MAX_BATCH)
     offsets: dict[TopicPartition, int] = {}
     for tp, messages in batches.items():
         for msg in messages:
-            await handler.handle(to_record(msg))
+            record = to_record(msg)
+            handler.holdback.observe_record(tp, record)
+            await handler.handle(record)
         if messages:
-            offsets[tp] = messages[-1].offset + 1
+            offsets[tp] = handler.holdback.commit_offset(tp, messages[-1].offset + 1, _now_ms())
     if not offsets:
         return
     await publisher.flush()  # events and dead letters are durable before the offsets move
@@ -130,6 +183,16 @@ async def _one_batch(consumer: AIOKafkaConsumer, handler: FrameHandler, publishe
     except (CommitFailedError, IllegalStateError, RebalanceInProgressError) as exc:
         # The partitions moved mid-batch; their new owner re-judges from the last commit.
         log.warning("offset commit skipped after a rebalance: %s", exc)
+
+
+async def _sample(consumer: AIOKafkaConsumer, pipelines: CameraPipelines) -> None:
+    """Refresh the gauges: lag per assigned frame partition, partitions and cameras owned."""
+    lag = await consumer_lag(consumer)
+    metrics.LAG.clear()  # partitions that moved away must not keep their last value
+    for tp, behind in lag.items():
+        metrics.LAG.labels(tp.topic, str(tp.partition)).set(behind)
+    metrics.PARTITIONS.set(sum(1 for tp in consumer.assignment() if FrameTopics.is_frame_topic(tp.topic)))
+    metrics.CAMERAS.set(len(pipelines))
 
 
 def _now_ms() -> int:

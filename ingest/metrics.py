@@ -1,4 +1,4 @@
-"""Per-camera ingest metrics in a dedicated prometheus registry (served by :mod:`ingest.metrics_http`).
+"""Per-camera ingest metrics in a dedicated prometheus registry (served by :mod:`core.metrics_http`).
 
 A dedicated :data:`REGISTRY` keeps ingest's series apart from other roles in the same process.
 """

@@ -22,7 +22,7 @@ class IngestOptions(BaseModel):
         default=None,
         ge=0,
         le=65535,
-        description="Port of GET /metrics and /healthz (0: any free port); None: BK_INGEST_METRICS_PORT, "
-        "and no server when that is unset too.",
+        description="Port of GET /metrics and /healthz (0: any free port); None: BK_METRICS_PORT, then "
+        "BK_INGEST_METRICS_PORT, and no server when both are unset.",
     )
     metrics_host: str = Field(default="0.0.0.0", description="Address the metrics server listens on.")

@@ -14,13 +14,14 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 
 from core.bus import KafkaPublisher, Publisher, ensure_topics
 from core.frame_janitor import run_janitor, tidy_once
+from core.metrics_http import serving
 from core.settings import Settings
 from core.site import Site
 from core.site_feed import follow_site
 from core.topics import topic_specs
 from ingest import metrics
 from ingest.camera import CameraWorker
-from ingest.metrics_http import metrics_port, serving
+from ingest.metrics_http import metrics_port
 from ingest.options import IngestOptions
 from ingest.sources import Source, make_source, redact
 
@@ -103,7 +104,7 @@ async def run(settings: Settings, stop: asyncio.Event, options: IngestOptions | 
     """Run the ingest role against ``settings.kafka_bootstrap`` until ``stop`` is set."""
     options = options or IngestOptions()
     bootstrap = settings.require_kafka()
-    port = options.metrics_port if options.metrics_port is not None else metrics_port()
+    port = metrics_port(settings, options)
     await ensure_topics(bootstrap, topic_specs(settings.frame_partitions, settings.event_partitions))
     await tidy_once(bootstrap, settings.frame_topics)
     janitor = (
@@ -115,7 +116,7 @@ async def run(settings: Settings, stop: asyncio.Event, options: IngestOptions | 
     executor = ThreadPoolExecutor(max_workers=options.encode_threads, thread_name_prefix="bk-encode")
     fleet = CameraFleet(settings, options, publisher, executor)
     try:
-        async with serving(options.metrics_host, port):
+        async with serving(metrics.REGISTRY, options.metrics_host, port, name="ingest metrics"):
             log.info("ingest started; following the site on Kafka %s", bootstrap)
             await follow_site(bootstrap, fleet.apply, stop)
     finally:

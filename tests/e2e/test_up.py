@@ -40,6 +40,12 @@ def test_up_shows_demo_alert_and_stops_cleanly(tmp_path: Path) -> None:
         assert events, "no alert from the demo's scripted incidents within a minute"
         assert {e["camera_id"] for e in events} <= {
             "sunny-cook-1", "sunny-prep-1", "yucai-store-1", "yucai-serve-1"}, "an alert from a camera with no incident"
+        for url, name in ((f"http://127.0.0.1:{port}/metrics", "bk_api_ws_clients"),
+                          (f"http://127.0.0.1:{port + 1}/metrics", "bk_ingest_frames_published_total"),
+                          (f"http://127.0.0.1:{port + 2}/metrics", "bk_detect_frames_total")):
+            answer = httpx.get(url, timeout=5)  # every role's metrics, on the ports `up` printed
+            assert answer.status_code == 200 and name in answer.text, url
+        assert f"ingest http://127.0.0.1:{port + 1}/metrics" in (tmp_path / "up.log").read_text()
         page = httpx.get(f"http://127.0.0.1:{port}/")
         assert page.status_code == 200 and "明厨亮灶" in page.text
     except BaseException:

@@ -185,10 +185,10 @@ async def test_runtime_changes_leave_the_other_cameras_alone(fresh_broker: Embed
 async def test_metrics_served_over_http(broker: EmbeddedBroker, unique: str, monkeypatch: pytest.MonkeyPatch) -> None:
     cam = f"metrics-{unique}"
     port = free_port()
-    monkeypatch.setenv(metrics_http.PORT_ENV, str(port))
+    monkeypatch.delenv(metrics_http.LEGACY_PORT_ENV, raising=False)
     async with KafkaPublisher(broker.bootstrap) as pub:
         await publish_site(pub, _site(1, {cam: "synthetic://k?fps=10&width=320&height=180"}))
-    settings = Settings(kafka_bootstrap=broker.bootstrap, detect_fps=5, detect_width=320)
+    settings = Settings(kafka_bootstrap=broker.bootstrap, detect_fps=5, detect_width=320, metrics_port=port)
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(settings, stop, OPTIONS.model_copy(update={"metrics_host": "127.0.0.1"})))
     base = f"http://127.0.0.1:{port}"
@@ -234,15 +234,29 @@ async def test_metrics_served_over_http(broker: EmbeddedBroker, unique: str, mon
 
 
 @pytest.mark.parametrize(("raw", "port"), [("", None), ("9102", 9102), ("0", 0), (" 8000 ", 8000)])
-def test_metrics_port_from_env(monkeypatch: pytest.MonkeyPatch, raw: str, port: int | None) -> None:
-    monkeypatch.setenv(metrics_http.PORT_ENV, raw)
-    assert metrics_http.metrics_port() == port
+def test_legacy_metrics_port_from_env(monkeypatch: pytest.MonkeyPatch, raw: str, port: int | None) -> None:
+    monkeypatch.setenv(metrics_http.LEGACY_PORT_ENV, raw)
+    assert metrics_http.metrics_port(Settings(), IngestOptions()) == port
+
+
+@pytest.mark.parametrize(
+    ("option", "setting", "legacy", "port"),
+    [(9101, 9102, "9103", 9101), (None, 9102, "9103", 9102), (None, None, "9103", 9103), (None, None, "", None)],
+)
+def test_metrics_port_order(
+    monkeypatch: pytest.MonkeyPatch, option: int | None, setting: int | None, legacy: str, port: int | None
+) -> None:
+    """IngestOptions first, then BK_METRICS_PORT (Settings), then the legacy BK_INGEST_METRICS_PORT."""
+    monkeypatch.setenv(metrics_http.LEGACY_PORT_ENV, legacy)
+    monkeypatch.delenv("BK_METRICS_PORT", raising=False)
+    options = IngestOptions(metrics_port=option)
+    assert metrics_http.metrics_port(Settings(metrics_port=setting), options) == port
 
 
 @pytest.mark.parametrize("raw", ["abc", "-1", "70000"])
 def test_bad_metrics_port(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
     from core.errors import ConfigError
 
-    monkeypatch.setenv(metrics_http.PORT_ENV, raw)
+    monkeypatch.setenv(metrics_http.LEGACY_PORT_ENV, raw)
     with pytest.raises(ConfigError, match="BK_INGEST_METRICS_PORT"):
-        metrics_http.metrics_port()
+        metrics_http.legacy_metrics_port()
