@@ -12,6 +12,6 @@ COPY web web
 COPY brightkitchen brightkitchen
 COPY scripts scripts
 RUN pip install --no-cache-dir . && python scripts/fetch_models.py
-ENV BK_DATA_DIR=/data
+ENV BK_DATA_DIR=/data BK_MODELS_DIR=/app/.models
 VOLUME /data
 ENTRYPOINT ["brightkitchen"]

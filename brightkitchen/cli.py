@@ -192,6 +192,41 @@ def site_demo() -> None:
     typer.echo(yaml.safe_dump(demo_site().model_dump(mode="json"), allow_unicode=True, sort_keys=False))
 
 
+@app.command()
+def analyze(
+    path: Annotated[Path, typer.Argument(help="A video file or a folder of images.")],
+    site_file: Annotated[
+        Path | None, typer.Option("--site", help="Site YAML with the camera's zones and rules.")
+    ] = None,
+    camera: Annotated[str | None, typer.Option("--camera", help="Camera id in the site file.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="ISO capture time of the first frame (default: from the files).")
+    ] = None,
+    snapshots: Annotated[bool, typer.Option("--snapshots", help="Include the JPEG evidence (base64).")] = False,
+) -> None:
+    """Run the detectors on recorded footage; print events as JSON lines (progress on stderr)."""
+    import sys
+
+    from brightkitchen.analyze import analyze as run_analysis
+    from brightkitchen.analyze import build_pipeline, event_json, open_footage, parse_start
+
+    settings = _settings()
+    setup_logging(settings.log_level, settings.log_json, "analyze")
+    try:
+        pipeline, school_id, tz = build_pipeline(site_file, camera)
+        footage = open_footage(path, settings.detect_fps, parse_start(start, tz))
+        steps = run_analysis(
+            footage, pipeline, school_id=school_id, width=settings.detect_width, quality=settings.jpeg_quality
+        )
+        with typer.progressbar(steps, length=footage.total + 1, label="analysing", file=sys.stderr) as bar:
+            for events in bar:
+                for event in events:
+                    typer.echo(event_json(event, snapshots, tz))
+    except BrightKitchenError as exc:
+        typer.echo(f"analyze: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 def main() -> None:
     app()
 

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     frame_retention_s: int = Field(
         600, ge=25, le=7 * 86400, description="How long frames stay on the bus for evidence clips."
     )
+    models_dir: Path | None = Field(
+        None, description="Where the offline model files are (scripts/fetch_models.py); default .models."
+    )
+    custom_models_file: Path | None = Field(
+        None, description="YAML of bring-your-own ONNX models for deployments without them in the site."
+    )
     memory_ceiling_mb: int = Field(
         4096, ge=256, description="`up` warns when its processes together near this much resident memory."
     )

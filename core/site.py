@@ -50,6 +50,7 @@ class RuleSettings(_Strict):
     sensitivity: int | None = Field(None, ge=0, le=100)
     active: Active | None = None
     zones: list[str] | None = Field(None, description="Zone ids the rule is limited to.")
+    max_people: int | None = Field(None, ge=1, le=100, description="crowding: most people allowed at once.")
 
 
 class EffectiveRule(_Strict):
@@ -64,6 +65,7 @@ class EffectiveRule(_Strict):
     sensitivity: int
     active: Active
     zones: list[str] | None = None
+    max_people: int | None = None
 
 
 def _check_rule_keys(rules: dict[str, RuleSettings]) -> dict[str, RuleSettings]:
@@ -71,6 +73,51 @@ def _check_rule_keys(rules: dict[str, RuleSettings]) -> dict[str, RuleSettings]:
     if unknown:
         raise ValueError(f"unknown rule(s) {unknown}; expected some of {sorted(CATALOG)}")
     return rules
+
+
+class CustomModelConfig(BaseModel):
+    """One site-supplied ONNX detector and what its classes mean."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="Unique name of the model.")
+    path: Path = Field(description="The .onnx file on the detector hosts.")
+    sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="SHA-256 of the file, checked at load.")
+    layout: Literal["v5", "v8"] = Field(description="v5: (1, N, 5+C) with objectness; v8: (1, 4+C, N).")
+    input_size: int | tuple[int, int] = Field(640, description="Network input: side, or [width, height].")
+    classes: list[str] = Field(min_length=1, max_length=1000, description="Class names in output order.")
+    map: dict[str, str] = Field(default_factory=dict, description="Class name → violation key of the catalog.")
+    backend: Literal["onnxruntime", "opencv"] = Field("onnxruntime", description="Inference engine.")
+    min_score: float = Field(0.35, gt=0, le=1, description="Lowest score kept.")
+    nms_iou: float = Field(0.45, gt=0, le=1, description="Overlap above which the weaker box is dropped.")
+    rgb: bool = Field(True, description="Feed RGB (Ultralytics exports); False feeds BGR.")
+    scale: float = Field(1 / 255, gt=0, description="Pixel values are multiplied by this (1/255 → 0..1).")
+    pad: Literal["center", "top_left"] = Field("center", description="Where the letterboxed picture sits.")
+
+    @field_validator("input_size")
+    @classmethod
+    def _size(cls, v: int | tuple[int, int]) -> int | tuple[int, int]:
+        sides = (v, v) if isinstance(v, int) else v
+        if not all(32 <= s <= 4096 and s % 32 == 0 for s in sides):
+            raise ValueError(f"input_size sides must be multiples of 32 in 32..4096, got {v}")
+        return v
+
+    @model_validator(mode="after")
+    def _mapping(self) -> "CustomModelConfig":
+        if len(set(self.classes)) != len(self.classes):
+            raise ValueError("classes must be unique")
+        unknown = sorted(set(self.map) - set(self.classes))
+        if unknown:
+            raise ValueError(f"map names class(es) {unknown} that are not in classes")
+        bad = sorted(v for v in self.map.values() if v not in CATALOG)
+        if bad:
+            raise ValueError(f"map targets {bad} are not violation types; expected some of {sorted(CATALOG)}")
+        return self
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of the network input."""
+        return (self.input_size, self.input_size) if isinstance(self.input_size, int) else self.input_size
 
 
 class Camera(_Strict):
@@ -81,6 +128,7 @@ class Camera(_Strict):
     enabled: bool = True
     zones: list[Zone] = Field(default_factory=list)
     rules: dict[str, RuleSettings] = Field(default_factory=dict)
+    models: list[str] = Field(default_factory=list, description="Names of site models run on this camera.")
 
     _rule_keys = field_validator("rules")(classmethod(lambda cls, v: _check_rule_keys(v)))
 
@@ -120,6 +168,9 @@ class Site(_Strict):
     version: int = Field(1, ge=1, description="Bumped on every change; newest wins.")
     district: str = Field("district", min_length=1, max_length=100)
     schools: list[School] = Field(default_factory=list)
+    models: list[CustomModelConfig] = Field(
+        default_factory=list, description="Bring-your-own ONNX detectors, run on the cameras that name them."
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Site":
@@ -130,7 +181,19 @@ class Site(_Strict):
                 if key in seen:
                     raise ValueError(f"{what} id {ident!r} is used twice")
                 seen[key] = school.id
+        names = [m.name for m in self.models]
+        if len(set(names)) != len(names):
+            raise ValueError(f"model names must be unique, got {names}")
+        for _school, cam in self.cameras():
+            unknown = sorted(set(cam.models) - set(names))
+            if unknown:
+                raise ValueError(f"camera {cam.id!r} names model(s) {unknown} that the site does not define")
         return self
+
+    def models_of(self, camera: "Camera") -> list["CustomModelConfig"]:
+        """The site models a camera runs, in the order the camera names them."""
+        by_name = {m.name: m for m in self.models}
+        return [by_name[n] for n in camera.models]
 
     def cameras(self) -> list[tuple[School, Camera]]:
         return [(s, c) for s in self.schools for c in s.cameras]
@@ -162,6 +225,7 @@ def effective_rule(school: School, camera: Camera, key: str) -> EffectiveRule:
         "sensitivity": base.sensitivity,
         "active": base.active,
         "zones": None,
+        "max_people": None,
     }
     for layer in (school.rules.get(key), camera.rules.get(key)):
         if layer is not None:

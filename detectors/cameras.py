@@ -31,13 +31,14 @@ class CameraPipelines:
         """The camera's pipeline, created or re-configured to the newest site as needed."""
         found = self.site.camera(frame.camera_id) if self.site is not None else None
         school, camera = found if found is not None else (None, None)
+        models = self.site.models_of(camera) if self.site is not None and camera is not None else []
         entry = self._pipelines.get(frame.camera_id)
         if entry is None:
-            pipeline = CameraPipeline(frame.camera_id, school, camera, school_id=frame.school_id)
+            pipeline = CameraPipeline(frame.camera_id, school, camera, school_id=frame.school_id, models=models)
         else:
             pipeline, gen = entry
             if gen != self._site_gen:
-                pipeline.configure(school, camera)
+                pipeline.configure(school, camera, models)
         self._pipelines[frame.camera_id] = (pipeline, self._site_gen)
         self._partition[frame.camera_id] = partition
         return pipeline

@@ -7,15 +7,17 @@ keep perception memory (background models) and incident state where the incident
 
 import logging
 import time
+from collections.abc import Sequence
 
 from core.catalog import CATALOG
 from core.contracts import Event, Frame
 from core.schedule import Schedule
-from core.site import Camera, EffectiveRule, School, effective_rule
+from core.site import Camera, CustomModelConfig, EffectiveRule, School, effective_rule
 from detectors import metrics
 from detectors.detections import PixelZone
 from detectors.perception import registry as perception
 from detectors.perception.base import Image, Perceiver, Percepts
+from detectors.perception.custom_models import CustomModels
 from detectors.rules import registry as rules
 from detectors.rules.base import NOTHING, Rule, is_active
 from detectors.rules.incident import IncidentKey, IncidentMachine, IncidentPolicy
@@ -52,6 +54,7 @@ class CameraPipeline:
         camera: Camera | None = None,
         *,
         school_id: str = "",
+        models: Sequence[CustomModelConfig] = (),
     ) -> None:
         self.camera_id = camera_id
         self._frame_school = school_id  # used while the site does not know the camera
@@ -60,10 +63,14 @@ class CameraPipeline:
         self._pending: list[Event] = []  # closes caused by a site change, sent with the next frame
         self._last_ms = 0
         self._zone_cache: tuple[int, int, dict[str, PixelZone]] | None = None
-        self.configure(school, camera)
+        self._models: tuple[CustomModelConfig, ...] = ()
+        self.configure(school, camera, models)
 
-    def configure(self, school: School | None, camera: Camera | None) -> None:
-        """Apply new site settings. Incidents whose rule or zone disappeared are closed."""
+    def configure(
+        self, school: School | None, camera: Camera | None, models: Sequence[CustomModelConfig] = ()
+    ) -> None:
+        """Apply new site settings. Incidents whose rule or zone disappeared are closed.
+        ``models`` are the site's own ONNX detectors this camera runs (bring your own model)."""
         if camera is not None and camera.id != self.camera_id:
             raise ValueError(f"pipeline of camera {self.camera_id!r} given settings of {camera.id!r}")
         self.school, self.camera = school, camera
@@ -76,8 +83,14 @@ class CameraPipeline:
             if settings.enabled:
                 self.rules.append(rules.create(key, settings))
         needed = {n for r in self.rules for n in r.needs}
+        if tuple(models) != self._models:  # other models: build the plugin anew
+            self._models = tuple(models)
+            self._perceivers.pop(CustomModels.key, None)
         for key in needed - set(self._perceivers):
-            self._perceivers[key] = perception.create(key)
+            if key == CustomModels.key and self._models:
+                self._perceivers[key] = CustomModels(models=list(self._models))
+            else:
+                self._perceivers[key] = perception.create(key)
         for key in set(self._perceivers) - needed:
             del self._perceivers[key]
         wanted = {(r.key, z) for r in self.rules for z in self._zone_ids(r)}

@@ -31,4 +31,8 @@ fi
 extra=""
 [ "$WITH_TEST" = 1 ] && extra="[test]"
 .venv/bin/pip install -q -e ".${extra}" 2>&1 | grep -v -e "is ignored" -e "^\s*$" || true
-.venv/bin/python scripts/fetch_models.py
+if [ "$WITH_TEST" = 1 ]; then
+  .venv/bin/python scripts/fetch_models.py --test-data
+else
+  .venv/bin/python scripts/fetch_models.py
+fi

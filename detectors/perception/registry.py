@@ -7,12 +7,24 @@ import numpy as np
 
 from detectors.errors import DetectorError
 from detectors.perception.base import Perceiver
+from detectors.perception.custom_models import CustomModels
+from detectors.perception.flame import FlameDetector
 from detectors.perception.health import HealthMonitor
 from detectors.perception.motion import MotionDetector
+from detectors.perception.people import PeopleDetector
+from detectors.perception.scene_health import SceneHealth
+from detectors.perception.small_motion import SmallMotionDetector
+from detectors.perception.zone_state import ZoneState
 
 PERCEIVERS: dict[str, Callable[[], Perceiver]] = {
     HealthMonitor.key: HealthMonitor,
     MotionDetector.key: MotionDetector,
+    PeopleDetector.key: PeopleDetector,
+    CustomModels.key: CustomModels,
+    SceneHealth.key: SceneHealth,
+    FlameDetector.key: FlameDetector,
+    SmallMotionDetector.key: SmallMotionDetector,
+    ZoneState.key: ZoneState,
 }
 
 

@@ -62,9 +62,17 @@ def _floor_point(rng: np.random.Generator, lay: Layout) -> list[float]:
     ]
 
 
+def _away_point(rng: np.random.Generator, lay: Layout) -> list[float]:
+    """A floor spot well clear of the stove and the floor in front of it."""
+    y = float(rng.uniform(lay.horizon + 0.08 * lay.height, 0.96 * lay.height))
+    return [float(rng.uniform(0.08, 0.34) * lay.width), y]  # the prep side, well clear of the stove
+
+
 @lru_cache(maxsize=64)
-def cook_route(seed: int, index: int, width: int, height: int) -> Route:
-    """Cook ``index``'s route: stove, counter and random floor spots, pausing at each."""
+def cook_route(seed: int, index: int, width: int, height: int, avoid_stove: bool = False) -> Route:
+    """Cook ``index``'s route: stove, counter and random floor spots, pausing at each. With
+    ``avoid_stove`` the stove visit becomes a second counter visit and floor spots keep away
+    from the stove (a ``stove_unattended`` incident)."""
     lay = Layout.of(width, height)
     rng = np.random.default_rng([seed, index, 11])
     stove = [
@@ -72,6 +80,13 @@ def cook_route(seed: int, index: int, width: int, height: int) -> Route:
         lay.horizon + 0.1 * height,
     ]
     counter = [rng.uniform(0.25, 0.45) * width, lay.horizon + 0.1 * height]
+    if avoid_stove:
+        stove = [rng.uniform(0.12, 0.3) * width, lay.horizon + 0.12 * height]
+        pts = [stove, _away_point(rng, lay), counter, _away_point(rng, lay), _away_point(rng, lay)]
+        start = int(rng.integers(0, len(pts)))
+        points = np.array(pts[start:] + pts[:start], np.float64)
+        pauses = rng.uniform(2.0, 9.0, len(points))
+        return _make_route(points, pauses, speed_px=0.16 * width * float(rng.uniform(0.85, 1.15)))
     pts = [stove, _floor_point(rng, lay), counter, _floor_point(rng, lay), _floor_point(rng, lay)]
     start = int(rng.integers(0, len(pts)))
     points = np.array(pts[start:] + pts[:start], np.float64)

@@ -102,7 +102,48 @@ def _stainless(img: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
     img[y0:y1, x0:x1] = np.clip(block, 0, 255).astype(np.uint8)
 
 
-def _draw_static(spec_seed: int, width: int, height: int) -> np.ndarray:
+def _clutter(img: np.ndarray, lay: Layout, seed: int, count: int) -> None:
+    """Everyday things lying around: pots on the counter, boxes and a bucket on the floor, an
+    orange towel on the stove front (flame-coloured but still), notices on the wall."""
+    rng = np.random.default_rng([seed, 53])
+    w, h = lay.width, lay.height
+    aa = cv2.LINE_AA
+    for i in range(count):
+        kind = (int(rng.integers(0, 5)) + i) % 5
+        if kind == 0:  # a pot on the counter
+            x = int(rng.uniform(0.2, 0.5) * w)
+            r = max(3, int(rng.uniform(0.02, 0.035) * w))
+            grey = int(rng.integers(90, 190))
+            cv2.rectangle(img, (x - r, lay.counter_top - r), (x + r, lay.counter_top), (grey, grey, grey + 4), -1)
+            cv2.ellipse(img, (x, lay.counter_top - r), (r, max(1, r // 3)), 0, 0, 360, (grey - 30,) * 3, -1, aa)
+        elif kind == 1:  # a cardboard box against the back wall
+            x = int(rng.uniform(0.15, 0.95) * w)
+            bw, bh = int(rng.uniform(0.04, 0.08) * w), int(rng.uniform(0.04, 0.08) * h)
+            y = lay.horizon + int(rng.uniform(0.0, 0.02) * h)
+            cv2.rectangle(img, (x, y - bh), (x + bw, y), (70, 120, 165), -1)
+            cv2.line(img, (x, y - bh // 2), (x + bw, y - bh // 2), (50, 90, 130), 1)
+        elif kind == 2:  # an orange towel hanging on the stove front
+            sx0, sx1 = lay.stove_x
+            x = int(rng.uniform(sx0, sx1 - 0.04 * w))
+            cv2.rectangle(
+                img, (x, lay.counter_top + h // 25), (x + int(0.035 * w), lay.counter_bottom), (40, 130, 240), -1
+            )
+        elif kind == 3:  # a yellow mop bucket on the floor
+            x = int(rng.uniform(0.05, 0.3) * w)
+            y = int(rng.uniform(0.62, 0.7) * h)
+            r = max(4, int(0.03 * w))
+            cv2.rectangle(img, (x - r, y - int(1.4 * r)), (x + r, y), (40, 200, 230), -1)
+            cv2.ellipse(img, (x, y - int(1.4 * r)), (r, max(1, r // 3)), 0, 0, 360, (30, 160, 190), -1, aa)
+        else:  # a notice on the wall
+            x, y = int(rng.uniform(0.5, 0.95) * w), int(rng.uniform(0.05, 0.25) * h)
+            color = tuple(int(c) for c in rng.integers(120, 250, 3))
+            cv2.rectangle(img, (x, y), (x + int(0.05 * w), y + int(0.09 * h)), color, -1)
+            for k in range(3):
+                yy = y + int((0.02 + 0.02 * k) * h)
+                cv2.line(img, (x + 3, yy), (x + int(0.045 * w), yy), (60, 60, 60), 1)
+
+
+def _draw_static(spec_seed: int, width: int, height: int, clutter: int = 0) -> np.ndarray:
     rng = np.random.default_rng(spec_seed)
     lay = Layout.of(width, height)
     img = np.zeros((height, width, 3), np.uint8)
@@ -150,6 +191,8 @@ def _draw_static(spec_seed: int, width: int, height: int) -> np.ndarray:
     cv2.rectangle(img, (bx - rx, by - bh), (bx + rx, by), (70, 110, 60), -1)
     cv2.ellipse(img, (bx, by), (rx, max(2, rx // 3)), 0, 0, 180, (60, 95, 50), -1, cv2.LINE_AA)
     cv2.line(img, (bx - rx // 2, by - bh), (bx - rx // 2, by), (85, 130, 75), 2)
+    if clutter:
+        _clutter(img, lay, spec_seed, clutter)
     # Light falls off towards the corners (lens vignetting).
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     r2 = ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2
@@ -159,15 +202,15 @@ def _draw_static(spec_seed: int, width: int, height: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=16)
-def _static_cached(seed: int, width: int, height: int) -> np.ndarray:
-    img = _draw_static(seed, width, height)
+def _static_cached(seed: int, width: int, height: int, clutter: int) -> np.ndarray:
+    img = _draw_static(seed, width, height, clutter)
     img.setflags(write=False)
     return img
 
 
 def static_scene(spec: SyntheticSpec) -> np.ndarray:
     """The read-only background of ``spec``'s kitchen (copy before drawing on it)."""
-    return _static_cached(spec.seed, spec.width, spec.height)
+    return _static_cached(spec.seed, spec.width, spec.height, spec.clutter)
 
 
 @lru_cache(maxsize=16)

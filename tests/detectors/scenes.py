@@ -62,6 +62,19 @@ def with_person(img: Image, x: int, y: int = 120, w: int = 50, h: int = 170) -> 
     return out
 
 
+def with_walker(img: Image, x: float, feet_y: float = 300, *, hat: bool = False, mask: bool = False,
+                uniform: bool = False) -> Image:
+    """Draw a person shaped like one (head, torso, arms, legs; the synthetic camera's drawing) with
+    the feet at (x, feet_y): dark clothes and bare head by default, as an intruder."""
+    from ingest.synthetic.people import draw_person
+    from ingest.synthetic.scene import Layout
+
+    out = img.copy()
+    lay = Layout.of(out.shape[1], out.shape[0])
+    draw_person(out, lay, x, feet_y, 0.0, False, uniform=uniform, hat=hat, mask=mask)
+    return out
+
+
 def jpeg(img: Image, quality: int = 80) -> bytes:
     ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok

@@ -1,0 +1,147 @@
+"""Detector throughput per core with the default rule set, beside pure JPEG decoding.
+
+    .venv/bin/python benchmarks/detect_speed.py [--seconds 60] [--out speed.json]
+
+Two synthetic kitchens at 640x360, JPEG quality 80, 5 fps: a mostly static one (stove burning,
+nobody about, some clutter) and a busy one (four cooks walking). For each, in the same run: the
+pure decode rate of its JPEGs, and the rate of decode + the full :class:`CameraPipeline` with the
+default rules (site zones for floor, stove and bin from the scene, so the zoned rules run).
+Rates are per core: frames divided by the process CPU time (which also charges any helper threads
+of onnxruntime / OpenCV to the one camera), with wall-clock figures beside them. The first 10
+frames (model load, reference learning) are not timed. Target: static >= 0.5 of the decode rate.
+"""
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from detection_eval import DAY_MS, site_for
+
+from core.contracts import Frame
+from detectors.pipeline import CameraPipeline
+from ingest.synthetic import parse_synthetic_url, render
+
+FPS = 5
+WARMUP = 10
+SCENES = {
+    "static": "synthetic://kitchen?seed=1201&people=0&stove=1&clutter=5&pose=0.5",
+    "busy": "synthetic://kitchen?seed=1202&people=4&stove=1&clutter=5&pose=0.5",
+}
+
+
+def jpegs(url: str, seconds: float) -> list[bytes]:
+    spec = parse_synthetic_url(url)
+    out = []
+    for i in range(int(seconds * FPS)):
+        ok, buf = cv2.imencode(".jpg", render(spec, i / FPS), [cv2.IMWRITE_JPEG_QUALITY, 80])
+        assert ok
+        out.append(buf.tobytes())
+    return out
+
+
+def decode(data: bytes) -> np.ndarray:
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    assert img is not None
+    return img
+
+
+PEOPLE_RULES = ("intrusion", "crowding", "no_chef_hat", "no_mask", "no_uniform", "smoking", "phone_use", "no_gloves")
+
+
+def measure(url: str, seconds: float, *, without_people: bool = False) -> dict[str, object]:
+    spec = parse_synthetic_url(url)
+    data = jpegs(url, seconds)
+    timed = data[WARMUP:]
+    c0, w0 = time.process_time(), time.perf_counter()
+    for d in timed:
+        decode(d)
+    decode_cpu, decode_wall = time.process_time() - c0, time.perf_counter() - w0
+    site = site_for(spec)
+    if without_people:  # the same site with the person-detector rules switched off
+        raw = site.model_dump(mode="json")
+        rules = raw["schools"][0]["cameras"][0]["rules"]
+        rules.update({k: {"enabled": False} for k in PEOPLE_RULES})
+        site = type(site).model_validate(raw)
+    found = site.camera("cam")
+    assert found is not None
+    pipeline = CameraPipeline("cam", *found)
+    plugin_s: dict[str, float] = defaultdict(float)
+    for key, plugin in pipeline._perceivers.items():  # time each plugin (wall) for the breakdown
+        plugin.observe = _timed(plugin.observe, key, plugin_s)  # type: ignore[method-assign,assignment]
+    events = 0
+    cpu = wall = 0.0
+    for i, d in enumerate(data):
+        if i == WARMUP:
+            plugin_s.clear()
+        c0, w0 = time.process_time(), time.perf_counter()
+        frame = Frame("cam", "school", DAY_MS + i * 1000 // FPS, i, spec.width, spec.height, d)
+        events += len(pipeline.process(frame, decode(d)))
+        if i >= WARMUP:
+            cpu += time.process_time() - c0
+            wall += time.perf_counter() - w0
+    n = len(timed)
+    decode_rate, detect_rate = n / decode_cpu, n / cpu
+    return {
+        "frames": n,
+        "decode_fps_per_core": decode_rate,
+        "detect_fps_per_core": detect_rate,
+        "ratio": detect_rate / decode_rate,
+        "cameras_per_core_at_5fps": detect_rate / FPS,
+        "decode_ms_wall": decode_wall / n * 1000,
+        "detect_ms_wall": wall / n * 1000,
+        "detect_ms_cpu": cpu / n * 1000,
+        "plugins_ms_wall": {k: v / n * 1000 for k, v in sorted(plugin_s.items(), key=lambda kv: -kv[1])},
+        "rules": [r.key for r in pipeline.rules],
+        "events": events,
+    }
+
+
+def _timed(fn: Callable[[Any], object], key: str, acc: dict[str, float]) -> Callable[[Any], object]:
+    def wrapper(image: Any) -> object:
+        t0 = time.perf_counter()
+        try:
+            return fn(image)
+        finally:
+            acc[key] += time.perf_counter() - t0
+
+    return wrapper
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=60.0, help="Simulated seconds per scene (5 fps).")
+    parser.add_argument("--out", type=Path, help="Write the results as JSON here.")
+    args = parser.parse_args()
+    results = {name: measure(url, args.seconds) for name, url in SCENES.items()}
+    results |= {f"{name}-nopeople": measure(url, args.seconds, without_people=True) for name, url in SCENES.items()}
+    print(
+        f"{'scene':7s} {'decode/s':>9s} {'detect/s':>9s} {'ratio':>6s} {'cams@5fps':>9s} "
+        f"{'ms cpu':>7s} {'ms wall':>7s}  per core = frames / process CPU time"
+    )
+    for name, r in results.items():
+        print(
+            f"{name:7s} {r['decode_fps_per_core']:9.0f} {r['detect_fps_per_core']:9.1f} {r['ratio']:6.2f} "
+            f"{r['cameras_per_core_at_5fps']:9.1f} {r['detect_ms_cpu']:7.2f} {r['detect_ms_wall']:7.2f}"
+        )
+    for name, r in results.items():
+        plugins = ", ".join(f"{k} {v:.2f}" for k, v in r["plugins_ms_wall"].items())  # type: ignore[attr-defined]
+        print(f"  {name}: plugins ms/frame (wall): {plugins}")
+    print(f"  rules: {results['static']['rules']}")
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=1))
+        print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

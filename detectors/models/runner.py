@@ -1,0 +1,64 @@
+"""Run an ONNX network on CPU with onnxruntime or OpenCV's dnn module.
+
+onnxruntime sessions are shared by every camera of the process (their ``run`` is thread-safe);
+an OpenCV net is not, so each runner of that backend has its own net behind a lock.
+"""
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from detectors.errors import DetectorError
+
+Backend = Literal["onnxruntime", "opencv"]
+
+
+@lru_cache(maxsize=16)
+def _session(path: str, threads: int) -> Any:
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.log_severity_level = 3
+    return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+
+
+class OnnxRunner:
+    """One network; ``run(tensor)`` returns its first output as float32."""
+
+    def __init__(self, path: Path, backend: Backend = "onnxruntime", threads: int = 2) -> None:
+        self.path, self.backend = path, backend
+        try:
+            if backend == "onnxruntime":
+                self._session = _session(str(path), threads)
+                inp = self._session.get_inputs()[0]
+                self.input_name: str = inp.name
+                self.input_shape: list[Any] = list(inp.shape)
+            else:
+                self._net = cv2.dnn.readNetFromONNX(str(path))
+                self._lock = threading.Lock()
+                self.input_name, self.input_shape = "", []
+        except Exception as exc:
+            raise DetectorError(f"cannot load ONNX model {path} with {backend}: {exc}") from exc
+
+    def static_size(self) -> tuple[int, int] | None:
+        """The (width, height) the model's input declares, when it is fixed."""
+        shape = self.input_shape
+        if len(shape) == 4 and isinstance(shape[2], int) and isinstance(shape[3], int):
+            return int(shape[3]), int(shape[2])
+        return None
+
+    def run(self, tensor: NDArray[np.float32]) -> NDArray[np.float32]:
+        if self.backend == "onnxruntime":
+            out = self._session.run(None, {self.input_name: tensor})[0]
+        else:
+            with self._lock:
+                self._net.setInput(tensor)
+                out = self._net.forward()
+        return np.asarray(out, dtype=np.float32)

@@ -1,0 +1,132 @@
+"""Hygiene attributes of one person from pixels: chef hat, face mask, light work clothes.
+
+No offline model exists for these (FACTS), so they are classical measurements on regions placed
+from the person box and, when one is found, the face box:
+
+- the face: the BlazeFace box, else the largest skin-coloured blob in the head area (masked
+  faces are hard for BlazeFace; the skin above the mask still marks where the face is);
+- hat: share of light, unsaturated pixels in the band just above the face (hair or bare head is
+  dark or skin-coloured; a white hat or cap is light);
+- mask: share of the lower face that is neither skin-coloured nor dark (a blue/white mask covers
+  it; lips, chin and beard do not count as covered);
+- uniform: share of light, unsaturated pixels on the torso.
+
+Each score is 0..1 and means "looks compliant"; rules turn scores into findings with thresholds
+from their sensitivity. A score is ``None`` when the region cannot be seen (face not found, person
+too small, box cut by the picture edge): rules do not judge what they cannot see.
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from detectors.perception.base import Image
+
+BoolImage = NDArray[np.bool_]
+Box = tuple[float, float, float, float]
+MIN_PERSON_PX = 60  # shorter person boxes are too small to judge a face or a hat
+MIN_FACE_PX = 8
+HAT_BAND = 0.35  # height of the band above the face judged for a hat, in face widths
+
+
+@dataclass(frozen=True)
+class PersonAttributes:
+    hat: float | None
+    mask: float | None
+    uniform: float | None
+    face: Box | None  # the face box used (pixels), found or estimated
+    face_found: bool  # True when BlazeFace found it, False when estimated from skin
+
+
+@dataclass(frozen=True)
+class Lighting:
+    """Per-picture reference levels, so 'light' and 'dark' follow the kitchen's exposure."""
+
+    light_v: float
+    dark_v: float
+
+    @classmethod
+    def of(cls, image: Image) -> "Lighting":
+        small = cv2.resize(image, (64, 36), interpolation=cv2.INTER_AREA)
+        top = float(np.percentile(small.max(axis=2), 95))
+        return cls(light_v=max(60.0, 0.62 * top), dark_v=max(25.0, 0.4 * top))
+
+
+UNKNOWN = PersonAttributes(None, None, None, None, False)
+
+
+def _crop(image: Image, x1: float, y1: float, x2: float, y2: float) -> Image:
+    h, w = image.shape[:2]
+    a, b = int(np.clip(round(x1), 0, w)), int(np.clip(round(x2), 0, w))
+    c, d = int(np.clip(round(y1), 0, h)), int(np.clip(round(y2), 0, h))
+    return image[c:d, a:b]
+
+
+def _light(region: Image, lit: Lighting) -> BoolImage:
+    hsv = cv2.cvtColor(region, cv2.COLOR_BGR2HSV)
+    mask: BoolImage = (hsv[:, :, 2] >= lit.light_v) & (hsv[:, :, 1] <= 70)
+    return mask
+
+
+def _skin(region: Image, lit: Lighting) -> BoolImage:
+    """Skin-coloured and not dark (dark brown hair has skin chroma, not skin brightness)."""
+    ycc = cv2.cvtColor(region, cv2.COLOR_BGR2YCrCb)
+    cr, cb = ycc[:, :, 1].astype(np.int16), ycc[:, :, 2].astype(np.int16)
+    bright = region.max(axis=2) >= lit.dark_v
+    mask: BoolImage = (cr >= 135) & (cr <= 180) & (cb >= 80) & (cb <= 130) & bright
+    return mask
+
+
+def _fraction(mask: BoolImage) -> float | None:
+    return float(mask.mean()) if mask.size >= 12 else None
+
+
+def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
+    """A face box estimated from the largest skin blob in the head area of ``person``."""
+    x1, y1, x2, y2 = person
+    ph, pw = y2 - y1, x2 - x1
+    ax1, ay1 = x1 + 0.1 * pw, y1
+    area = _crop(image, ax1, ay1, x2 - 0.1 * pw, y1 + 0.35 * ph)
+    if area.size == 0:
+        return None
+    skin = _skin(area, lit).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    if count <= 1:
+        return None
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    bx, by, bw, bh, n = (int(v) for v in stats[best])
+    if bw < MIN_FACE_PX or n < 0.1 * bw * bw:
+        return None
+    # Skin reaching round a mask to the chin gives the face's height; a blob cut short by the
+    # mask (forehead and eyes only) does not, and a face is about as tall as wide from the hairline.
+    fh = min(float(bh), 1.3 * bw) if bh >= 0.6 * bw else float(bw)
+    fx1, fy1 = ax1 + bx, ay1 + by
+    return (fx1, fy1, fx1 + bw, fy1 + fh)
+
+
+def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonAttributes:
+    """Hat, mask and uniform scores of the person in box ``person`` (pixels of ``image``)."""
+    x1, y1, x2, y2 = person
+    ph, pw = y2 - y1, x2 - x1
+    if ph < MIN_PERSON_PX or pw < 8:
+        return UNKNOWN
+    torso = _crop(image, x1 + 0.25 * pw, y1 + 0.3 * ph, x2 - 0.25 * pw, y1 + 0.55 * ph)
+    uniform = _fraction(_light(torso, lit)) if torso.size else None
+    found = face is not None
+    if face is None:
+        face = skin_face(image, person, lit)
+    if face is None or y1 <= 1:  # no face seen, or the head is cut by the top edge
+        return PersonAttributes(None, None, uniform, None, False)
+    fx1, fy1, fx2, fy2 = face
+    fw, fh = fx2 - fx1, fy2 - fy1
+    # Just above the face top (mid forehead for BlazeFace, hairline for skin): hat brim or hair.
+    band = _crop(image, fx1 + 0.2 * fw, fy1 - HAT_BAND * fw, fx2 - 0.2 * fw, fy1)
+    hat = _fraction(_light(band, lit)) if band.size and fy1 - HAT_BAND * fw >= 0 else None
+    lower = _crop(image, fx1 + 0.25 * fw, fy1 + 0.5 * fh, fx2 - 0.25 * fw, fy1 + 0.85 * fh)
+    mask = None
+    if lower.size:
+        v = lower.max(axis=2)
+        mask = _fraction(~_skin(lower, lit) & (v >= lit.dark_v))
+    return PersonAttributes(hat, mask, uniform, face, found)

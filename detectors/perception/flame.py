@@ -1,0 +1,106 @@
+"""Open flames: bright, saturated orange-yellow pixels that flicker.
+
+Colour alone is not enough (an orange towel, a carrot, skin under warm light), so a pixel is a
+flame pixel only when it has flame colour now *and* its neighbourhood's brightness keeps jumping
+from frame to frame (a learnt flicker rate, like the change gate's). Under infrared night mode
+colour is gone; there very bright flickering pixels count. The result is the flame pixels'
+positions, which a rule counts inside its stove zone.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+
+from detectors.detections import Detections, FloatArray
+from detectors.errors import DetectorError
+from detectors.perception.base import Image, Perceiver
+from detectors.perception.small_motion import blobs_of
+
+
+class FlameConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    work_width: int = Field(default=320, ge=64, le=1280, description="Width the picture is judged at.")
+    hue_range: tuple[int, int] = Field(default=(3, 38), description="OpenCV hue (0..180) of flame colours.")
+    min_saturation: int = Field(default=120, ge=0, le=255, description="Flames are saturated (skin is not).")
+    min_value: int = Field(default=170, ge=0, le=255, description="Flames are bright.")
+    bright_value: int = Field(default=235, ge=0, le=255, description="Colourless pixels this bright count too.")
+    flicker_step: float = Field(default=18.0, gt=0, description="Brightness jump that counts as a flicker.")
+    flicker_rate: float = Field(default=0.2, gt=0, le=1, description="Learning rate of the flicker map.")
+    flicker_level: float = Field(default=0.2, gt=0, le=1, description="Flicker share from which a pixel flickers.")
+    warmup_frames: int = Field(default=5, ge=1, description="Frames before flicker is trusted.")
+    max_points: int = Field(default=4000, ge=1, description="At most this many flame points are reported.")
+
+
+@dataclass(frozen=True, eq=False)
+class FlameReport:
+    """``points``: (N, 2) centres of flame pixels in input-picture coordinates; ``cell_area``:
+    the input-picture area one point stands for; ``boxes``: flame regions (label ``flame``)."""
+
+    points: FloatArray
+    cell_area: float
+    boxes: Detections
+    ready: bool
+
+    def area_in(self, inside: NDArray[np.bool_]) -> float:
+        """Flame area (input-picture pixels) of the points selected by ``inside``."""
+        if inside.shape != (len(self.points),):
+            raise DetectorError(f"flame: mask must have shape ({len(self.points)},), got {inside.shape}")
+        return float(inside.sum()) * self.cell_area
+
+
+class FlameDetector(Perceiver):
+    key = "flame"
+
+    def __init__(self, config: FlameConfig | None = None) -> None:
+        self.config = config or FlameConfig()
+        self._kernel = np.ones((3, 3), np.uint8)
+        self.reset()
+
+    def reset(self) -> None:
+        self._prev: NDArray[Any] | None = None
+        self._flicker: NDArray[Any] | None = None
+        self._frames = 0
+
+    def observe(self, image: Image) -> FlameReport:
+        cfg = self.config
+        bgr = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        h, w = bgr.shape[:2]
+        if w > cfg.work_width:
+            bgr = cv2.resize(bgr, (cfg.work_width, max(1, round(h * cfg.work_width / w))), interpolation=cv2.INTER_AREA)
+        sx, sy = w / bgr.shape[1], h / bgr.shape[0]
+        hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+        hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
+        coloured = (hue >= cfg.hue_range[0]) & (hue <= cfg.hue_range[1]) & (sat >= cfg.min_saturation)
+        candidate = (coloured & (val >= cfg.min_value)) | (val >= cfg.bright_value)
+        v = val.astype(np.float32)
+        prev, self._prev = self._prev, v
+        if prev is None or prev.shape != v.shape:
+            self._flicker = np.zeros_like(v)
+            self._frames = 0
+            return FlameReport(np.zeros((0, 2)), sx * sy, Detections.empty(), ready=False)
+        jumped = (np.abs(v - prev) >= cfg.flicker_step).astype(np.float32)
+        # Flames move: a pixel's flicker is its 3x3 neighbourhood's, so tongue tips count too.
+        jumped = cv2.dilate(jumped, self._kernel)
+        flicker = self._flicker if self._flicker is not None else np.zeros_like(v)
+        flicker += cfg.flicker_rate * (jumped - flicker)
+        self._flicker = flicker
+        self._frames += 1
+        flames = (candidate & (flicker >= cfg.flicker_level)).astype(np.uint8)
+        ys, xs = np.nonzero(flames)
+        if len(xs) > cfg.max_points:
+            keep = np.linspace(0, len(xs) - 1, cfg.max_points).astype(np.intp)
+            xs, ys = xs[keep], ys[keep]
+        points = np.stack([(xs + 0.5) * sx, (ys + 0.5) * sy], axis=1) if len(xs) else np.zeros((0, 2))
+        return FlameReport(points, sx * sy, self._boxes(flames, sx, sy), ready=self._frames >= cfg.warmup_frames)
+
+    def _boxes(self, flames: NDArray[np.uint8], sx: float, sy: float) -> Detections:
+        if not flames.any():
+            return Detections.empty()
+        joined = cv2.dilate(flames, self._kernel, iterations=2)
+        boxes = [[x * sx, y * sy, (x + bw) * sx, (y + bh) * sy] for x, y, bw, bh, _ in blobs_of(joined)]
+        return Detections.of(np.array(boxes, np.float64), np.ones(len(boxes)), "flame")

@@ -1,0 +1,79 @@
+"""A cheap "did anything change?" test that decides when the heavy detectors run.
+
+Compares a small blurred grey thumbnail with the thumbnail of the frame the detector last ran on
+(not the previous frame, so slow changes add up). Global lighting drift is divided out, and
+pixels that change in most frames (gas flames, a screen, a fan) are learnt as flicker and ignored,
+so a static kitchen with a lit stove still counts as static. Every ``refresh_frames`` frames the
+gate opens anyway, so a person standing still stays detected and a stale box never lives long.
+
+Frame counts, not clock time: perception sees only pixels, and counting keeps replays exact
+(10 frames = 2 s at the default 5 fps).
+"""
+
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+
+from detectors.perception.base import Image, to_small_grey
+
+
+class GateConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    width: int = Field(default=96, ge=16, le=640, description="Width of the thumbnail compared.")
+    threshold: float = Field(default=10.0, gt=0, description="Grey-level change that counts as changed.")
+    min_pixels: int = Field(default=6, ge=1, description="Changed thumbnail pixels needed to open the gate.")
+    refresh_frames: int = Field(default=10, ge=1, description="Open at least every this many frames.")
+    flicker_rate: float = Field(default=0.1, gt=0, le=1, description="Learning rate of the flicker map.")
+    flicker_level: float = Field(
+        default=0.25, gt=0, le=1, description="Pixels changing in this share of frames (or next to one) are flicker."
+    )
+
+
+class ChangeGate:
+    """``should_run(image)`` says whether the picture differs from the last one detected on."""
+
+    def __init__(self, config: GateConfig | None = None) -> None:
+        self.config = config or GateConfig()
+        self._kernel = np.ones((3, 3), np.uint8)
+        self.reset()
+
+    def reset(self) -> None:
+        self._ref: NDArray[Any] | None = None
+        self._prev: NDArray[Any] | None = None
+        self._flicker: NDArray[Any] | None = None
+        self._since = 0
+
+    def should_run(self, image: Image) -> bool:
+        """Whether to run the detector on this frame; call once per frame, in order."""
+        cfg = self.config
+        grey, _, _ = to_small_grey(image, cfg.width)
+        small: NDArray[Any] = cv2.GaussianBlur(grey, (3, 3), 0)
+        prev, self._prev = self._prev, small
+        if prev is None or prev.shape != small.shape or self._ref is None or self._ref.shape != small.shape:
+            self._open(small)
+            return True
+        step = self._changed(small, prev)
+        flicker = self._flicker if self._flicker is not None else np.zeros_like(small)
+        flicker += cfg.flicker_rate * (step.astype(np.float32) - flicker)
+        self._flicker = flicker
+        self._since += 1
+        # A flame's neighbours flicker too, only less often: widen the learnt flicker by a pixel.
+        steady = cv2.dilate((flicker >= cfg.flicker_level).astype(np.uint8), self._kernel) == 0
+        changed = self._changed(small, self._ref) & steady
+        if self._since >= cfg.refresh_frames or int(changed.sum()) >= cfg.min_pixels:
+            self._open(small)
+            return True
+        return False
+
+    def _changed(self, a: NDArray[Any], b: NDArray[Any]) -> NDArray[np.bool_]:
+        gain = (float(a.mean()) + 1.0) / (float(b.mean()) + 1.0)  # lighting drift is not change
+        out: NDArray[np.bool_] = np.abs(a - b * np.float32(gain)) > self.config.threshold
+        return out
+
+    def _open(self, small: NDArray[Any]) -> None:
+        self._ref = small
+        self._since = 0

@@ -1,0 +1,235 @@
+"""Small moving things (a rat, a mouse): isolated little blobs that move between frames.
+
+A running-average background at a finer scale than the motion plugin (a rat is a few pixels
+there). The change threshold follows the measured sensor noise, so it works in a dim or infrared
+night picture as well as in a lit kitchen. What is *not* a small mover:
+
+- lighting changes: the background's brightness is matched first, and when much of the picture
+  changes at once the background is re-learnt instead;
+- flicker: pixels that change in a large share of frames (flames, a screen, a fan) are learnt
+  and ignored, like the change gate does;
+- parts of people: small blobs next to a large moving blob, or where one was in the last
+  seconds (a foot, a hand, a shadow, a fading trace), are dropped; rules may also drop those
+  near detected persons;
+- traces: a candidate must be moving now (its pixels changed since the previous frame).
+
+A candidate is *confirmed* when the previous frame had a candidate a plausible step away
+(moved at least ``min_step`` but not teleported): two consecutive frames, as vendors do.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+
+from detectors.detections import Detections
+from detectors.perception.base import Image, Perceiver, to_small_grey
+
+
+class SmallMotionConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    work_width: int = Field(default=320, ge=64, le=1280, description="Width the background model works at.")
+    learn_rate: float = Field(default=0.05, gt=0, le=1, description="Background update per frame.")
+    foreground_learn_factor: float = Field(default=0.1, ge=0, le=1, description="Share of it under changed pixels.")
+    noise_k: float = Field(default=4.5, gt=0, description="Threshold in units of the measured noise.")
+    min_threshold: float = Field(default=7.0, gt=0, description="Lowest grey-level change that counts.")
+    lighting_fraction: float = Field(
+        default=0.25, gt=0, le=1, description="Changed share above which a change is lighting."
+    )
+    light_jump: float = Field(
+        default=0.15, gt=0, description="Relative brightness jump after which confirmation starts over."
+    )
+    max_candidates: int = Field(default=12, ge=1, description="More small blobs than this: the view is disturbed.")
+    disturbed_fraction: float = Field(
+        default=0.02, gt=0, le=1, description="Share of the picture in small blobs above which the view is disturbed."
+    )
+    min_area: float = Field(default=8e-5, ge=0, description="Smallest candidate, share of the picture.")
+    max_area: float = Field(default=0.004, gt=0, description="Largest candidate, share of the picture.")
+    max_side: float = Field(default=0.09, gt=0, le=1, description="Largest candidate side, share of the width.")
+    large_margin: float = Field(
+        default=0.35, ge=0, description="Candidates this far (share of a large blob's height) from one are dropped."
+    )
+    min_step: float = Field(default=0.004, ge=0, description="Least movement per frame, share of the width.")
+    max_step: float = Field(default=0.14, gt=0, description="Most movement per frame, share of the width.")
+    moving_share: float = Field(
+        default=0.3, ge=0, le=1, description="Share of a mover's pixels changed since the last frame."
+    )
+    trail_decay: float = Field(default=0.8, ge=0, lt=1, description="Per-frame decay of where large movers were.")
+    trail_level: float = Field(default=0.1, gt=0, le=1, description="Trail level from which candidates are dropped.")
+    flicker_rate: float = Field(default=0.1, gt=0, le=1, description="Learning rate of the flicker map.")
+    flicker_level: float = Field(default=0.2, gt=0, le=1, description="Share of frames changing that is flicker.")
+    warmup_frames: int = Field(default=5, ge=1, description="Frames learnt before candidates are reported.")
+    settle_frames: int = Field(
+        default=25,
+        ge=1,
+        description="Frames after a re-learn (lighting, a moved view) before candidates are reported: "
+        "whoever was in the picture then is part of the background until they move away.",
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class SmallMotionReport:
+    """Boxes in input-picture pixels: ``confirmed`` ⊆ ``candidates`` (label ``small_motion``),
+    ``large``: big moving blobs (people, carts), ``lighting_change``: the background was re-learnt."""
+
+    candidates: Detections
+    confirmed: Detections
+    large: Detections
+    lighting_change: bool
+    learning: bool
+
+
+Blob = tuple[int, int, int, int, int]  # x, y, width, height, pixel count (work pixels)
+
+
+def blobs_of(mask: NDArray[Any]) -> list[Blob]:
+    """Outer blobs of a sparse 0/1 mask. Contours, not connected-component labelling: on a mostly
+    empty mask they cost a twentieth as much. The pixel count is that of the blob's box."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out: list[Blob] = []
+    for c in contours:
+        x, y, bw, bh = cv2.boundingRect(c)
+        out.append((x, y, bw, bh, int(np.count_nonzero(mask[y : y + bh, x : x + bw]))))
+    return out
+
+
+def _empty(lighting: bool, learning: bool) -> SmallMotionReport:
+    e = Detections.empty()
+    return SmallMotionReport(e, e, e, lighting, learning)
+
+
+class SmallMotionDetector(Perceiver):
+    key = "small_motion"
+
+    def __init__(self, config: SmallMotionConfig | None = None) -> None:
+        self.config = config or SmallMotionConfig()
+        self._close = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+        self.reset()
+
+    def reset(self) -> None:
+        self._bg: NDArray[Any] | None = None
+        self._prev: NDArray[Any] | None = None
+        self._flicker: NDArray[Any] | None = None
+        self._last: NDArray[Any] = np.zeros((0, 2))  # previous candidates' centres (work pixels)
+        self._recent: NDArray[Any] | None = None
+        self._quiet = self.config.warmup_frames
+        self._frames = 0
+
+    def observe(self, image: Image) -> SmallMotionReport:
+        cfg = self.config
+        grey, sx, sy = to_small_grey(image, cfg.work_width)
+        small: NDArray[Any] = cv2.GaussianBlur(grey, (3, 3), 0)
+        bg, prev = self._bg, self._prev
+        self._prev = small
+        if bg is None or prev is None or bg.shape != small.shape or prev.shape != small.shape:
+            self._quiet = cfg.warmup_frames
+            return self._relearn(small, lighting=False)
+        gain = np.float32((float(small.mean()) + 1.0) / (float(bg.mean()) + 1.0))
+        diff = cv2.absdiff(small, bg * gain)
+        sigma = float(np.median(diff[::3, ::3])) / 0.674 + 1e-3  # robust noise level of the difference
+        changed = diff > max(cfg.min_threshold, cfg.noise_k * sigma)
+        if float(changed.mean()) > cfg.lighting_fraction:
+            self._quiet = cfg.settle_frames
+            return self._relearn(small, lighting=True)
+        if abs(float(gain) - 1.0) > cfg.light_jump:
+            self._last = np.zeros((0, 2))  # a light switch: nothing seen across it is confirmed
+        threshold = max(cfg.min_threshold, cfg.noise_k * sigma)
+        step = cv2.absdiff(small, prev * np.float32((float(small.mean()) + 1.0) / (float(prev.mean()) + 1.0)))
+        moving = step > threshold
+        flicker = self._flicker if self._flicker is not None else np.zeros_like(small)
+        flicker += cfg.flicker_rate * (moving.astype(np.float32) - flicker)
+        self._flicker = flicker
+        steady = cv2.dilate((flicker >= cfg.flicker_level).astype(np.uint8), self._close) == 0
+        mask = cv2.morphologyEx((changed & steady).astype(np.uint8), cv2.MORPH_CLOSE, self._close)
+        # Learn slowly only where something is moving now; what changed and then stays (a
+        # person who left the first frame, a pot put down) is absorbed at the normal rate.
+        busy = cv2.dilate((changed & moving).astype(np.uint8), self._close, iterations=2) > 0
+        rate = np.where(busy, cfg.learn_rate * cfg.foreground_learn_factor, cfg.learn_rate).astype(np.float32)
+        bg += rate * (small - bg)
+        self._frames += 1
+        if self._frames < self._quiet:
+            return _empty(False, True)
+        return self._blobs(mask, moving, sx, sy)
+
+    def _relearn(self, small: NDArray[Any], *, lighting: bool) -> SmallMotionReport:
+        self._bg = small.copy()
+        self._flicker = None
+        self._last = np.zeros((0, 2))
+        self._frames = 0
+        return _empty(lighting, True)
+
+    def _blobs(self, mask: NDArray[Any], moving: NDArray[np.bool_], sx: float, sy: float) -> SmallMotionReport:
+        cfg = self.config
+        h, w = mask.shape
+        area_px = float(h * w)
+        small: list[Blob] = []
+        large_boxes: list[tuple[int, int, int, int]] = []
+        for blob in blobs_of(mask):
+            x, y, bw, bh, area = blob
+            if area > cfg.max_area * area_px or max(bw, bh) > cfg.max_side * w:
+                large_boxes.append((x, y, x + bw, y + bh))
+            elif area >= cfg.min_area * area_px:
+                small.append(blob)
+        trail = self._trail(large_boxes, (h, w))
+        small_area = sum(b[4] for b in small) / area_px
+        if len(small) > cfg.max_candidates or small_area > cfg.disturbed_fraction:
+            # The whole view is disturbed (focus lost, the camera moved back, a flash): many
+            # pieces change at once. Nothing is confirmed across such a frame.
+            self._last = np.zeros((0, 2))
+            e = Detections.empty()
+            return SmallMotionReport(e, e, e, False, False)
+        keep: list[Blob] = []
+        for x, y, bw, bh, area in small:
+            cx, cy = x + bw // 2, y + bh // 2
+            if trail[min(h - 1, cy), min(w - 1, cx)] >= cfg.trail_level:
+                continue  # where a person just walked: a leg, a shoe, a fading trace
+            if not any(self._near(x, y, x + bw, y + bh, big) for big in large_boxes):
+                keep.append((x, y, bw, bh, area))
+        centres = np.array([[x + bw / 2, y + bh / 2] for x, y, bw, bh, _ in keep], np.float64).reshape(-1, 2)
+        moved = np.zeros(len(keep), bool)
+        if len(keep) and len(self._last):
+            dist = np.linalg.norm(centres[:, None, :] - self._last[None, :, :], axis=2)
+            # Came from somewhere else, and was not here already (a steady blob next to another
+            # steady blob is not a mover).
+            near = (dist >= cfg.min_step * w) & (dist <= cfg.max_step * w)
+            near &= ~(dist < cfg.min_step * w).any(axis=1, keepdims=True)
+            # Moving now, too: a fading trace changes shape but its pixels do not jump.
+            now = (
+                np.array(
+                    [
+                        float(moving[y : y + bh, x : x + bw][mask[y : y + bh, x : x + bw] > 0].mean())
+                        for x, y, bw, bh, _ in keep
+                    ]
+                )
+                >= cfg.moving_share
+            )
+            moved = near.any(axis=1) & now
+        self._last = centres
+        boxes = np.array([[x * sx, y * sy, (x + bw) * sx, (y + bh) * sy] for x, y, bw, bh, _ in keep], np.float64)
+        fill = np.array([a / max(1, bw * bh) for _, _, bw, bh, a in keep], np.float64)
+        candidates = Detections.of(boxes.reshape(-1, 4), np.clip(fill, 0, 1), "small_motion")
+        large = np.array(large_boxes, np.float64).reshape(-1, 4) * [sx, sy, sx, sy]
+        return SmallMotionReport(
+            candidates, candidates[moved], Detections.of(large, np.ones(len(large)), "motion"), False, False
+        )
+
+    def _trail(self, large: list[tuple[int, int, int, int]], shape: tuple[int, int]) -> NDArray[Any]:
+        """Where large movers were in the last seconds (decaying), grown by the margin."""
+        cfg = self.config
+        trail = (
+            self._recent if self._recent is not None and self._recent.shape == shape else np.zeros(shape, np.float32)
+        )
+        trail *= np.float32(cfg.trail_decay)
+        for x1, y1, x2, y2 in large:
+            m = int(cfg.large_margin * (y2 - y1))
+            trail[max(0, y1 - m) : y2 + m, max(0, x1 - m) : x2 + m] = 1.0
+        self._recent = trail
+        return trail
+
+    def _near(self, x1: int, y1: int, x2: int, y2: int, big: tuple[int, int, int, int]) -> bool:
+        m = self.config.large_margin * (big[3] - big[1])
+        return not (x2 < big[0] - m or x1 > big[2] + m or y2 < big[1] - m or y1 > big[3] + m)

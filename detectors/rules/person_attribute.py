@@ -1,0 +1,65 @@
+"""The shared shape of per-person hygiene rules (no_chef_hat, no_mask, no_uniform).
+
+A person counts when the detector is sure enough it is a person (threshold from sensitivity),
+stands in the rule's zone (feet point) and the attribute could be measured; the rule holds while
+at least one such person scores below the attribute threshold. One incident per camera and rule
+(and zone), carrying the boxes of the offending people.
+"""
+
+from typing import ClassVar
+
+import numpy as np
+
+from core.site import EffectiveRule
+from detectors.detections import Detections, PixelZone
+from detectors.perception.attributes import PersonAttributes
+from detectors.perception.base import Percepts
+from detectors.perception.people import PeopleReport
+from detectors.rules.base import NOTHING, Finding, Rule, by_sensitivity
+
+
+def person_threshold(sensitivity: int) -> float:
+    """Lowest person score the people rules trust: 0.6 at sensitivity 0, 0.3 at 100."""
+    return by_sensitivity(sensitivity, 0.6, 0.3)
+
+
+def people_in(report: PeopleReport, zone: PixelZone | None, min_score: float) -> np.ndarray:
+    """Indices of the persons scored at least ``min_score`` whose feet are in ``zone``."""
+    ok = report.persons.scores >= min_score
+    if zone is not None and len(report.persons):
+        ok &= zone.trigger(report.persons, "bottom_center")
+    return np.flatnonzero(ok)
+
+
+class PersonAttributeRule(Rule):
+    needs = ("people",)
+    zoned = True
+    attribute: ClassVar[str]  # a field of PersonAttributes
+    what: ClassVar[str]  # "without a chef hat", for messages
+    # The attribute score under which a person offends, at sensitivity 0 and 100.
+    at_0: ClassVar[float] = 0.15
+    at_100: ClassVar[float] = 0.6
+
+    def __init__(self, settings: EffectiveRule) -> None:
+        super().__init__(settings)
+        self.min_person = person_threshold(settings.sensitivity)
+        self.threshold = by_sensitivity(settings.sensitivity, self.at_0, self.at_100)
+
+    def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
+        report = percepts.get("people", PeopleReport)
+        offenders: list[int] = []
+        for i in people_in(report, zone, self.min_person):
+            value = self._value(report.attributes[i])
+            if value is not None and value < self.threshold:
+                offenders.append(int(i))
+        if not offenders:
+            return NOTHING
+        idx = np.array(offenders, np.intp)
+        persons = report.persons[idx]
+        boxes = Detections(persons.boxes, persons.scores, np.array([self.key] * len(idx), dtype=np.str_))
+        where = f" in zone {zone.id}" if zone is not None else ""
+        return Finding(True, float(persons.scores.max()), boxes, f"{len(idx)} person(s) {self.what}{where}")
+
+    def _value(self, attrs: PersonAttributes) -> float | None:
+        value = getattr(attrs, self.attribute)
+        return None if value is None else float(value)

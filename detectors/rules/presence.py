@@ -1,0 +1,59 @@
+"""Who is where, for rules whose main signal is not people (stove, bin, rodent): persons from any
+person plugin that ran on the frame, and person-sized moving blobs as a stand-in.
+
+Duck-typed on purpose: any perception result exposing ``persons`` (Detections) counts, as does a
+Detections result with ``person`` labels, so these rules use the person detector when the camera
+runs it and work without it.
+"""
+
+import numpy as np
+
+from detectors.detections import Detections, PixelZone
+from detectors.perception.base import Percepts
+from detectors.perception.motion import MotionReport
+
+
+def persons_seen(percepts: Percepts) -> Detections | None:
+    """Every person box the frame's perception found; None when no person plugin ran."""
+    found: list[Detections] = []
+    for key in percepts.keys():  # noqa: SIM118 (Percepts is not a dict)
+        value = percepts.get(key, object)
+        persons = getattr(value, "persons", None)
+        if isinstance(persons, Detections):
+            found.append(persons)
+        elif isinstance(value, Detections):
+            found.append(value[value.labels == "person"])
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    return Detections(
+        np.concatenate([d.boxes for d in found]),
+        np.concatenate([d.scores for d in found]),
+        np.concatenate([d.labels for d in found]),
+    )
+
+
+def person_sized_motion(percepts: Percepts, min_height: float) -> Detections:
+    """Moving blobs at least ``min_height`` pixels tall (empty when the motion plugin did not run)."""
+    if "motion" not in percepts.keys():  # noqa: SIM118 (Percepts is not a dict)
+        return Detections.empty()
+    blobs = percepts.get("motion", MotionReport).detections
+    return blobs[blobs.heights >= min_height] if len(blobs) else blobs
+
+
+def in_zone(dets: Detections, zone: PixelZone | None) -> Detections:
+    """Those whose feet or centre lie in ``zone`` (all of them without a zone)."""
+    if zone is None or not len(dets):
+        return dets
+    return dets[zone.trigger(dets, "bottom_center") | zone.trigger(dets, "center")]
+
+
+def overlapping(dets: Detections, box: tuple[float, float, float, float], grow: float = 0.0) -> Detections:
+    """Those whose box, grown by ``grow`` of its size on each side, intersects ``box``."""
+    if not len(dets):
+        return dets
+    b = dets.boxes
+    gx, gy = dets.widths * grow, dets.heights * grow
+    hit = (b[:, 0] - gx < box[2]) & (b[:, 2] + gx > box[0]) & (b[:, 1] - gy < box[3]) & (b[:, 3] + gy > box[1])
+    return dets[hit]

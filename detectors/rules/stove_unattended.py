@@ -1,0 +1,58 @@
+"""stove_unattended (动火离人): flames burn in the stove zone and nobody is there.
+
+Burning: the flame plugin's pixels inside the zone cover at least a sensitivity-dependent share
+of the picture. Somebody there: a person box (from the person plugin, when the camera runs one)
+or a person-sized moving blob whose feet or centre are in the zone. Either is enough: a missed
+person would mean a false alarm, while a motion "ghost" (a cook who stood still a long time
+leaves one for up to ~40 s in the motion background) only delays the alert. The absence time is the
+rule's dwell (catalog default 60 s; vendors allow 1-600 s or 1-1800 s); a cook seen for a second
+or more restarts it (the incident machine's dropout).
+"""
+
+from core.site import EffectiveRule
+from detectors.detections import PixelZone
+from detectors.perception.base import Percepts
+from detectors.perception.flame import FlameReport
+from detectors.rules.base import NOTHING, Finding, Rule, by_sensitivity
+from detectors.rules.presence import in_zone, person_sized_motion, persons_seen
+
+PERSON_MIN_SCORE = 0.3
+MOTION_MIN_HEIGHT = 0.15  # person-sized moving blob, share of the picture height
+
+
+class StoveUnattended(Rule):
+    key = "stove_unattended"
+    version = "1"
+    needs = ("flame", "motion")
+    zoned = True
+
+    def __init__(self, settings: EffectiveRule) -> None:
+        super().__init__(settings)
+        # Flame area needed, share of the picture: 0.0006 at sensitivity 0, 0.00005 at 100
+        # (two small gas rings at 640x360 show about 0.0015).
+        self.min_flame = by_sensitivity(settings.sensitivity, 6e-4, 5e-5)
+
+    def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
+        flame = percepts.get("flame", FlameReport)
+        if not flame.ready or not len(flame.points):
+            return NOTHING
+        inside = zone.contains(flame.points) if zone is not None else None
+        area = flame.area_in(inside) if inside is not None else len(flame.points) * flame.cell_area
+        share = area / float(width * height)
+        if share < self.min_flame:
+            return NOTHING
+        persons = persons_seen(percepts)
+        if persons is not None and len(in_zone(persons[persons.scores >= PERSON_MIN_SCORE], zone)):
+            return NOTHING
+        if len(in_zone(person_sized_motion(percepts, MOTION_MIN_HEIGHT * height), zone)):
+            return NOTHING  # the person detector misses people (backs, steam): a mover counts too
+        boxes = flame.boxes
+        if zone is not None and len(boxes):
+            boxes = boxes[zone.trigger(boxes, "center")]
+        where = f" in zone {zone.id}" if zone is not None else ""
+        return Finding(
+            True,
+            min(1.0, share / (4 * self.min_flame)),
+            boxes,
+            f"stove burning{where} with nobody there (flames {share * 100:.2f}% of the picture)",
+        )

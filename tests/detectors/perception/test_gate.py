@@ -1,0 +1,26 @@
+"""The change gate: a static kitchen with a burning stove runs the detector only on refresh."""
+
+from detectors.perception.gate import ChangeGate, GateConfig
+from tests.detectors import scenes
+
+synthetic = __import__("pytest").importorskip("ingest.synthetic")
+
+
+def frames(url: str, n: int, fps: float = 5) -> list[scenes.Image]:
+    spec = synthetic.parse_synthetic_url(url)
+    return [scenes.roundtrip(synthetic.render(spec, i / fps)) for i in range(n)]
+
+
+def test_flames_and_flicker_do_not_open_it_refresh_does() -> None:
+    gate = ChangeGate(GateConfig(refresh_frames=10))
+    opened = [i for i, f in enumerate(frames("synthetic://kitchen?seed=3&people=0", 60)) if gate.should_run(f)]
+    assert opened[0] == 0 and len(opened) <= 8, opened  # first frame, then about every 10th (flicker learnt)
+    assert opened[-3:] == [opened[-3], opened[-3] + 10, opened[-3] + 20]
+
+
+def test_someone_walking_opens_it_every_frame() -> None:
+    gate = ChangeGate()
+    static = [scenes.roundtrip(scenes.kitchen(seed=1)) for _ in range(5)]
+    walk = [scenes.roundtrip(scenes.with_walker(scenes.kitchen(seed=1), x=100 + 15 * i)) for i in range(8)]
+    runs = [gate.should_run(f) for f in static + walk]
+    assert runs[1:5] == [False] * 4 and runs[5:] == [True] * 8

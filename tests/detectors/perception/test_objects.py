@@ -1,0 +1,41 @@
+"""YOLOX-Nano on real pictures and on the synthetic kitchen: COCO labels, boxes in picture pixels."""
+
+import numpy as np
+import pytest
+
+from detectors.errors import DetectorError
+from detectors.perception.objects import ObjectDetector
+from tests.detectors import realdata, scenes
+
+
+@pytest.fixture(scope="module")
+def detector() -> ObjectDetector:
+    return ObjectDetector()
+
+
+def test_the_astronaut_is_one_person_boxed_head_to_waist(detector: ObjectDetector) -> None:
+    found = detector.detect(realdata.astronaut())  # 512×512, she fills most of the left of the picture
+    people = found[found.labels == "person"]
+    assert len(people) == 1 and people.scores[0] > 0.8
+    x1, y1, x2, y2 = people.boxes[0]
+    assert x1 < 40 and y1 < 40 and 340 < x2 < 400 and y2 > 480
+
+
+def test_a_drawn_person_is_found_where_drawn_in_a_wide_picture(detector: ObjectDetector) -> None:
+    img = scenes.with_walker(scenes.kitchen(seed=1), x=300, feet_y=330)  # 640×360 letterboxed to 416×234
+    people = detector.detect(scenes.roundtrip(img))
+    people = people[people.labels == "person"]
+    assert len(people) == 1 and people.scores[0] > 0.6
+    x1, y1, x2, y2 = people.boxes[0]
+    assert 240 < x1 < 290 and 310 < x2 < 360 and y1 < 130 and y2 > 320
+
+
+def test_an_empty_kitchen_has_no_one(detector: ObjectDetector) -> None:
+    found = detector.detect(scenes.roundtrip(scenes.kitchen(seed=2)))
+    assert "person" not in found.labels.tolist()
+    assert set(found.labels.tolist()) <= set(detector.config.classes)
+
+
+def test_bad_input_is_named(detector: ObjectDetector) -> None:
+    with pytest.raises(DetectorError, match=r"got shape \(10, 10\)"):
+        detector.detect(np.zeros((10, 10), np.uint8))

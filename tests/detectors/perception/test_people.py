@@ -1,0 +1,31 @@
+"""The people plugin: persons with attributes, and the gate that keeps a static kitchen cheap."""
+
+import pytest
+
+from detectors.perception.people import PeopleDetector, PeopleReport
+from tests.detectors import scenes
+
+
+@pytest.fixture(scope="module")
+def plugin() -> PeopleDetector:
+    return PeopleDetector()
+
+
+def test_attributes_of_an_intruder_and_of_a_cook(plugin: PeopleDetector) -> None:
+    img = scenes.with_walker(scenes.kitchen(seed=3), x=160, feet_y=320)
+    img = scenes.with_walker(img, x=470, feet_y=320, hat=True)  # a hat, but no mask and dark clothes
+    report = plugin.detect(scenes.roundtrip(img))
+    assert len(report.persons) == 2 and report.fresh
+    by_x = sorted(zip(report.persons.boxes[:, 0], report.attributes, strict=True), key=lambda p: p[0])
+    intruder, cook = by_x[0][1], by_x[1][1]
+    assert intruder.hat is not None and intruder.hat < 0.2 and intruder.uniform is not None and intruder.uniform < 0.1
+    assert cook.hat is not None and cook.hat > 0.8 and cook.uniform is not None and cook.uniform < 0.1
+    assert cook.mask is not None and cook.mask < 0.1 and cook.face_found  # BlazeFace found the bare face
+
+
+def test_static_frames_reuse_the_last_result(plugin: PeopleDetector) -> None:
+    plugin.reset()
+    img = scenes.roundtrip(scenes.with_walker(scenes.kitchen(seed=4), x=300, feet_y=320))
+    reports: list[PeopleReport] = [plugin.observe(img) for _ in range(12)]
+    assert [r.fresh for r in reports] == [True] + [False] * 9 + [True, False]  # refreshed every 10th frame
+    assert all(len(r.persons) == 1 for r in reports)

@@ -1,0 +1,77 @@
+"""no_chef_hat, no_mask, no_uniform: thresholds from sensitivity, zones, boxes of the offenders;
+and end to end on the synthetic kitchen's scripted no_hat / no_mask incidents."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.contracts import Event, Frame
+from core.site import EffectiveRule, Zone
+from detectors.detections import PixelZone
+from detectors.pipeline import CameraPipeline
+from detectors.rules.no_chef_hat import NoChefHat
+from detectors.rules.no_mask import NoMask
+from detectors.rules.no_uniform import NoUniform
+from detectors.rules.person_attribute import PersonAttributeRule
+from tests.detectors import scenes
+from tests.detectors.rules.people_reports import attrs, percepts
+
+DAY = int(datetime(2025, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp() * 1000)
+
+
+def settings(key: str, sensitivity: int = 50) -> EffectiveRule:
+    return EffectiveRule(
+        key=key, enabled=True, tier=3, dwell_s=3, realarm_s=30, clear_s=5, sensitivity=sensitivity, active="always"
+    )
+
+
+@pytest.mark.parametrize(("cls", "field"), [(NoChefHat, "hat"), (NoMask, "mask"), (NoUniform, "uniform")])
+def test_offenders_are_boxed_compliant_and_unseen_people_are_not(cls: type[PersonAttributeRule], field: str) -> None:
+    rule = cls(settings(cls.key))
+    people = [
+        ((10, 10, 60, 200), 0.9, attrs(**{field: 0.02})),  # offends
+        ((100, 10, 160, 200), 0.9, attrs(**{field: 0.95})),  # compliant
+        ((200, 10, 260, 200), 0.9, attrs(**{field: None})),  # could not be judged
+        ((300, 10, 360, 200), 0.2, attrs(**{field: 0.0})),  # too unsure it is a person
+    ]
+    finding = rule.evaluate(percepts(people), None, 640, 360)
+    assert finding.condition and finding.detections.boxes.tolist() == [[10, 10, 60, 200]]
+    assert finding.detections.labels.tolist() == [cls.key] and finding.message.startswith("1 person(s) without")
+    assert not rule.evaluate(percepts(people[1:]), None, 640, 360).condition
+
+
+def test_sensitivity_moves_the_threshold() -> None:
+    people = [((10, 10, 60, 200), 0.9, attrs(hat=0.3))]
+    assert not NoChefHat(settings("no_chef_hat", 0)).evaluate(percepts(people), None, 640, 360).condition
+    assert NoChefHat(settings("no_chef_hat", 100)).evaluate(percepts(people), None, 640, 360).condition
+
+
+def test_zone_counts_by_the_feet() -> None:
+    left = PixelZone.from_zone(Zone(id="left", kind="prep", polygon=[(0, 0), (0.5, 0), (0.5, 1), (0, 1)]), 640, 360)
+    people = [((400, 10, 460, 200), 0.9, attrs(mask=0.0))]
+    assert not NoMask(settings("no_mask")).evaluate(percepts(people), left, 640, 360).condition
+
+
+def play(url: str, seconds: float) -> list[Event]:
+    synthetic = pytest.importorskip("ingest.synthetic")
+    spec = synthetic.parse_synthetic_url(url)
+    pipeline = CameraPipeline("syn1")
+    events: list[Event] = []
+    for i in range(int(seconds * 5)):
+        t = i / 5
+        data = scenes.jpeg(synthetic.render(spec, t))
+        frame = Frame("syn1", "s1", DAY + round(t * 1000), i, spec.width, spec.height, data)
+        events.extend(pipeline.process(frame, scenes.decode(data)))
+    return [e for e in events if e.state != "update"]
+
+
+def test_scripted_cook_without_hat_and_mask_alarms_inside_the_window_only() -> None:
+    events = play("synthetic://kitchen?seed=5&people=2&script=no_hat@10+20,no_mask@10+20", 40)
+    timeline = sorted(((e.last_seen_ms - DAY) / 1000, e.rule, e.state) for e in events)
+    rules = {(r, s) for _, r, s in timeline}
+    assert rules == {("no_chef_hat", "open"), ("no_chef_hat", "closed"), ("no_mask", "open"), ("no_mask", "closed")}
+    for t, _, state in timeline:
+        assert (13 <= t <= 20) if state == "open" else (28 <= t <= 36), timeline
+    opened = [e for e in events if e.state == "open"]
+    assert all(len(e.boxes) == 1 and e.boxes[0].label == e.rule for e in opened)

@@ -1,0 +1,209 @@
+"""Rule logic of rodent, stove_unattended, bin_open, camera_blurred / displaced / frozen, on
+hand-made perception results (no pixels)."""
+
+import numpy as np
+import pytest
+
+from detectors.detections import Detections
+from detectors.perception.base import Percepts
+from detectors.perception.people import PeopleReport
+from detectors.perception.zone_state import ZoneStateReport
+from detectors.rules.bin_open import BinOpen
+from detectors.rules.camera_blurred import CameraBlurred
+from detectors.rules.camera_displaced import CameraDisplaced
+from detectors.rules.camera_frozen import CameraFrozen
+from detectors.rules.rodent import Rodent
+from detectors.rules.stove_unattended import StoveUnattended
+from tests.detectors.rules.incident_reports import (
+    H,
+    W,
+    boxes,
+    flames,
+    health,
+    motion,
+    scene,
+    settings,
+    small,
+    zone,
+)
+
+FLOOR = zone("floor", "floor", 0.0, 0.55, 1.0, 1.0)
+STOVE = zone("stove", "stove", 0.5, 0.3, 0.8, 0.75)
+BIN = zone("bin", "bin", 0.82, 0.4, 0.95, 0.62)
+
+
+def people(rows: list[tuple[float, float, float, float]]) -> PeopleReport:
+    persons = boxes(rows, "person")
+    return PeopleReport(persons, persons, (), Detections.empty(), True, 120.0)
+
+
+# rodent -------------------------------------------------------------------------------------
+
+
+def test_rodent_fires_on_a_confirmed_small_mover_on_the_floor() -> None:
+    rule = Rodent(settings("rodent"))
+    f = rule.evaluate(Percepts({"small_motion": small([(300, 300, 320, 310)])}), FLOOR, W, H)
+    assert f.condition and f.detections.labels.tolist() == ["rodent"]
+
+
+@pytest.mark.parametrize(
+    ("mover", "extra"),
+    [
+        ((300, 100, 320, 110), {}),  # on the wall, not the floor
+        ((300, 280, 380, 330), {}),  # too big for a rat (80 px = 0.125 of the width)
+        ((300, 300, 320, 310), {"people": people([(270, 100, 340, 305)])}),  # a foot of a person
+    ],
+)
+def test_rodent_ignores_wrong_place_size_and_feet(
+    mover: tuple[float, float, float, float], extra: dict[str, object]
+) -> None:
+    rule = Rodent(settings("rodent"))
+    assert not rule.evaluate(Percepts({"small_motion": small([mover]), **extra}), FLOOR, W, H).condition
+
+
+def test_rodent_sensitivity_sets_the_largest_size() -> None:
+    mover = Percepts({"small_motion": small([(300, 300, 350, 312)])})  # 50 px wide
+    assert not Rodent(settings("rodent", 0)).evaluate(mover, FLOOR, W, H).condition
+    assert Rodent(settings("rodent", 100)).evaluate(mover, FLOOR, W, H).condition
+
+
+# stove_unattended ----------------------------------------------------------------------------
+
+
+def stove_percepts(**extra: object) -> Percepts:
+    return Percepts({"flame": flames(360, 130, 440, 150), "motion": motion(), **extra})
+
+
+def test_burning_stove_with_nobody_there() -> None:
+    f = StoveUnattended(settings("stove_unattended")).evaluate(stove_percepts(), STOVE, W, H)
+    assert f.condition and "nobody" in f.message and len(f.detections) == 1
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"people": people([(380, 100, 430, 250)])},  # a cook at the stove
+        {"motion": motion([(380, 100, 430, 250)])},  # a person-sized mover there, no person plugin
+        {"motion": motion([(380, 100, 430, 250)]), "people": people([])},  # one the detector missed
+    ],
+)
+def test_somebody_at_the_stove(extra: dict[str, object]) -> None:
+    assert not StoveUnattended(settings("stove_unattended")).evaluate(stove_percepts(**extra), STOVE, W, H).condition
+
+
+def test_a_person_elsewhere_does_not_tend_the_stove() -> None:
+    p = stove_percepts(people=people([(50, 100, 100, 300)]))
+    assert StoveUnattended(settings("stove_unattended")).evaluate(p, STOVE, W, H).condition
+
+
+def test_flames_outside_the_zone_or_too_few_do_not_count() -> None:
+    rule = StoveUnattended(settings("stove_unattended"))
+    outside = Percepts({"flame": flames(40, 130, 120, 150), "motion": motion()})
+    assert not rule.evaluate(outside, STOVE, W, H).condition
+    tiny = Percepts({"flame": flames(360, 130, 366, 134), "motion": motion()})  # 24 px, 0.01 %
+    assert not rule.evaluate(tiny, STOVE, W, H).condition
+    assert StoveUnattended(settings("stove_unattended", 100)).evaluate(tiny, STOVE, W, H).condition
+
+
+# bin_open ------------------------------------------------------------------------------------
+
+
+def zone_state(open_lid: bool) -> ZoneStateReport:
+    rng = np.random.default_rng(1)
+    ref = rng.uniform(50, 200, (180, 320)).astype(np.float32)
+    cur = ref.copy()
+    if open_lid:
+        cur[72:112, 262:304] = rng.uniform(50, 200, (40, 42)).astype(np.float32)
+    return ZoneStateReport(ref, cur * 0.7, (0.5, 0.5))  # and darker: lighting must not matter
+
+
+def bin_percepts(open_lid: bool, **extra: object) -> Percepts:
+    return Percepts({"zone_state": zone_state(open_lid), "scene": scene(), "motion": motion(), **extra})
+
+
+def test_bin_open_when_the_zone_differs_from_the_reference() -> None:
+    rule = BinOpen(settings("bin_open"))
+    assert not rule.evaluate(bin_percepts(False), BIN, W, H).condition
+    f = rule.evaluate(bin_percepts(True), BIN, W, H)
+    assert f.condition and f.detections.labels.tolist() == ["bin_open"]
+
+
+def test_bin_open_needs_a_zone_and_a_reference() -> None:
+    rule = BinOpen(settings("bin_open"))
+    assert not rule.evaluate(bin_percepts(True), None, W, H).condition
+    no_ref = ZoneStateReport(None, zone_state(True).current, (0.5, 0.5))
+    p = Percepts({"zone_state": no_ref, "scene": scene(), "motion": motion()})
+    assert not rule.evaluate(p, BIN, W, H).condition
+
+
+def test_a_person_at_the_bin_keeps_the_last_answer() -> None:
+    rule = BinOpen(settings("bin_open"))
+    at_bin = people([(530, 60, 610, 300)])
+    assert not rule.evaluate(bin_percepts(True, people=at_bin), BIN, W, H).condition  # no answer yet
+    assert rule.evaluate(bin_percepts(True), BIN, W, H).condition
+    assert rule.evaluate(bin_percepts(False, people=at_bin), BIN, W, H).condition  # hidden: still open
+    assert not rule.evaluate(bin_percepts(False), BIN, W, H).condition
+
+
+def test_without_a_person_detector_a_person_sized_mover_hides_the_bin() -> None:
+    rule = BinOpen(settings("bin_open"))
+    lid = {"motion": motion([(530, 130, 600, 200)])}  # the lid swinging open: small, not a person
+    assert rule.evaluate(bin_percepts(True, **lid), BIN, W, H).condition
+    walker = {"motion": motion([(520, 40, 610, 330)])}
+    assert rule.evaluate(bin_percepts(False, **walker), BIN, W, H).condition  # hidden: keeps "open"
+
+
+def test_a_moved_camera_is_not_an_open_bin() -> None:
+    rule = BinOpen(settings("bin_open"))
+    moved = Percepts({"zone_state": zone_state(True), "scene": scene(matches=False), "motion": motion()})
+    assert not rule.evaluate(moved, BIN, W, H).condition
+
+
+# camera health -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sharpness", "baseline", "blocked", "brightness", "expected"),
+    [
+        (0.9, 1.0, False, 120, False),
+        (0.4, 1.0, False, 120, True),
+        (0.4, None, False, 120, False),  # no baseline yet
+        (0.4, 1.0, True, 120, False),  # covered: camera_blocked says it
+        (0.4, 1.0, False, 20, False),  # too dark to judge
+    ],
+)
+def test_camera_blurred(
+    sharpness: float, baseline: float | None, blocked: bool, brightness: float, expected: bool
+) -> None:
+    p = Percepts({"scene": scene(sharpness, baseline), "health": health(blocked, brightness)})
+    assert CameraBlurred(settings("camera_blurred")).evaluate(p, None, W, H).condition is expected
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        (scene(shift=0.004), False),
+        (scene(shift=0.06), True),
+        (scene(matches=False), True),
+        (scene(matches=None), False),  # not measurable (dark)
+        (scene(matches=False, sharpness=0.3), False),  # blurred: camera_blurred says it
+        (scene(matches=False, identical=5), False),  # frozen: camera_frozen says it
+    ],
+)
+def test_camera_displaced(report: object, expected: bool) -> None:
+    p = Percepts({"scene": report, "health": health()})
+    assert CameraDisplaced(settings("camera_displaced")).evaluate(p, None, W, H).condition is expected
+
+
+def test_camera_displaced_sensitivity() -> None:
+    p = Percepts({"scene": scene(shift=0.02), "health": health()})
+    assert not CameraDisplaced(settings("camera_displaced", 0)).evaluate(p, None, W, H).condition
+    assert CameraDisplaced(settings("camera_displaced", 100)).evaluate(p, None, W, H).condition
+
+
+@pytest.mark.parametrize(
+    ("identical", "blocked", "expected"), [(0, False, False), (1, False, False), (3, False, True), (3, True, False)]
+)
+def test_camera_frozen(identical: int, blocked: bool, expected: bool) -> None:
+    p = Percepts({"scene": scene(identical=identical), "health": health(blocked)})
+    assert CameraFrozen(settings("camera_frozen")).evaluate(p, None, W, H).condition is expected
