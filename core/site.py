@@ -212,8 +212,9 @@ class Site(_Strict):
             raise ConfigError(f"site message: {describe(exc)}") from exc
 
 
-def effective_rule(school: School, camera: Camera, key: str) -> EffectiveRule:
-    """Catalog defaults, then the school's settings, then the camera's overrides."""
+def effective_rule(school: School | None, camera: Camera | None, key: str) -> EffectiveRule:
+    """Catalog defaults, then the school's settings, then the camera's overrides (a camera the
+    site does not know runs on the catalog defaults)."""
     base: RuleDefaults = CATALOG[key]
     merged = {
         "key": key,
@@ -227,7 +228,8 @@ def effective_rule(school: School, camera: Camera, key: str) -> EffectiveRule:
         "zones": None,
         "max_people": None,
     }
-    for layer in (school.rules.get(key), camera.rules.get(key)):
+    layers = (school.rules.get(key) if school else None, camera.rules.get(key) if camera else None)
+    for layer in layers:
         if layer is not None:
             merged.update(layer.model_dump(exclude_none=True))
     return EffectiveRule.model_validate(merged)

@@ -9,7 +9,6 @@ import logging
 import time
 from collections.abc import Sequence
 
-from core.catalog import CATALOG
 from core.contracts import Event, Frame
 from core.schedule import Schedule
 from core.site import Camera, CustomModelConfig, EffectiveRule, School, effective_rule
@@ -30,18 +29,7 @@ def rule_settings(school: School | None, camera: Camera | None, key: str) -> Eff
     """The merged settings of rule ``key``: site layers when the camera is known, else the catalog's."""
     if school is not None and camera is not None:
         return effective_rule(school, camera, key)
-    d = CATALOG[key]
-    return EffectiveRule(
-        key=key,
-        enabled=True,
-        tier=d.tier,
-        dwell_s=d.dwell_s,
-        realarm_s=d.realarm_s,
-        clear_s=d.clear_s,
-        sensitivity=d.sensitivity,
-        active=d.active,
-        zones=None,
-    )
+    return effective_rule(None, None, key)
 
 
 class CameraPipeline:
