@@ -8,6 +8,9 @@ keep perception memory (background models) and incident state where the incident
 import logging
 import time
 from collections.abc import Sequence
+from functools import cache
+
+from prometheus_client import Histogram
 
 from core.contracts import Event, Frame
 from core.schedule import Schedule
@@ -15,7 +18,7 @@ from core.site import Camera, CustomModelConfig, EffectiveRule, School, effectiv
 from detectors import metrics
 from detectors.detections import PixelZone
 from detectors.perception import registry as perception
-from detectors.perception.base import Image, Perceiver, Percepts
+from detectors.perception.base import Image, Perceiver, Percepts, shared_thumbnails
 from detectors.perception.custom_models import CustomModels
 from detectors.rules import registry as rules
 from detectors.rules.base import NOTHING, Rule, is_active
@@ -23,6 +26,12 @@ from detectors.rules.incident import IncidentKey, IncidentMachine, IncidentPolic
 
 log = logging.getLogger(__name__)
 MachineKey = tuple[str, str | None]
+
+
+@cache
+def _timer(key: str) -> Histogram:
+    """The plugin-time histogram of one plugin or rule (``labels()`` costs more than observing)."""
+    return metrics.PLUGIN_SECONDS.labels(key)
 
 
 def rule_settings(school: School | None, camera: Camera | None, key: str) -> EffectiveRule:
@@ -100,10 +109,11 @@ class CameraPipeline:
         self._frame_school = frame.school_id or self._frame_school
         height, width = image.shape[:2]
         results: dict[str, object] = {}
-        for key, plugin in self._perceivers.items():
-            t0 = time.perf_counter()
-            results[key] = plugin.observe(image)
-            metrics.PLUGIN_SECONDS.labels(key).observe(time.perf_counter() - t0)
+        with shared_thumbnails(image):
+            for key, plugin in self._perceivers.items():
+                t0 = time.perf_counter()
+                results[key] = plugin.observe(image)
+                _timer(key).observe(time.perf_counter() - t0)
         percepts = Percepts(results)
         zones = self._zones(width, height)
         for r in self.rules:
@@ -115,7 +125,7 @@ class CameraPipeline:
                 event = self._machine(r, zone_id).step(frame, width, height, finding)
                 if event is not None:
                     events.append(event)
-            metrics.PLUGIN_SECONDS.labels(f"rule:{r.key}").observe(time.perf_counter() - t0)
+            _timer(f"rule:{r.key}").observe(time.perf_counter() - t0)
         return events
 
     def close_all(self, reason: str) -> list[Event]:

@@ -1,7 +1,10 @@
 """The perception plugin interface and the per-frame bag of results rules read from."""
 
+import threading
 from abc import ABC, abstractmethod
-from typing import ClassVar, TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, ClassVar, TypeVar
 
 import cv2
 import numpy as np
@@ -47,15 +50,94 @@ class Percepts:
         return sorted(self._results)
 
 
-def to_small_grey(image: Image, width: int) -> tuple[NDArray[np.float32], float, float]:
-    """A grey float copy at most ``width`` wide (area-averaged, which also averages sensor noise),
-    with the x and y factors that map its pixels back onto ``image``."""
+class _Memo(threading.local):
+    """The thumbnails of the picture being judged now, shared by every plugin that asks.
+
+    Only inside :func:`shared_thumbnails` (the pipeline wraps one frame's perception in it):
+    there the picture cannot change under us. Elsewhere every call computes afresh. The arrays
+    handed out are read-only, so no plugin can spoil another's input."""
+
+    def __init__(self) -> None:
+        self.share(None)
+
+    def share(self, image: Image | None) -> None:
+        self.image: Image | None = image
+        self.grey: NDArray[Any] | None = None
+        self.small: dict[int, tuple[NDArray[np.float32], float, float]] = {}
+        self.bgr: dict[int, Image] = {}
+        self.halves: dict[int, NDArray[Any]] = {}  # grey halvings by width
+        self.bgr_halves: dict[int, NDArray[Any]] = {}
+
+    def of(self, image: Image) -> "_Memo":
+        if self.image is not image:
+            return _Memo()  # not the picture being shared: a throwaway memo
+        return self
+
+
+_memo = _Memo()
+
+
+@contextmanager
+def shared_thumbnails(image: Image) -> Iterator[None]:
+    """Within the block, plugins asking for thumbnails of ``image`` share one computation."""
+    _memo.share(image)
+    try:
+        yield
+    finally:
+        _memo.share(None)
+
+
+def _check(image: Image) -> None:
     if image.ndim not in (2, 3) or image.size == 0:
         raise DetectorError(f"image must be (H, W) or (H, W, 3) and non-empty, got shape {image.shape}")
-    grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def to_small_grey(image: Image, width: int) -> tuple[NDArray[np.float32], float, float]:
+    """A grey float copy at most ``width`` wide (area-averaged, which also averages sensor noise),
+    with the x and y factors that map its pixels back onto ``image``. Read-only, and computed
+    once per picture and width however many plugins ask."""
+    _check(image)
+    memo = _memo.of(image)
+    found = memo.small.get(width)
+    if found is not None:
+        return found
+    grey = memo.grey
+    if grey is None:
+        grey = memo.grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     h, w = grey.shape[:2]
+    small = _shrink(grey, width, memo.halves).astype(np.float32)
+    small.setflags(write=False)
+    found = memo.small[width] = (small, w / small.shape[1], h / small.shape[0])
+    return found
+
+
+def _shrink(picture: NDArray[Any], width: int, halves: dict[int, NDArray[Any]]) -> NDArray[Any]:
+    """``picture`` area-averaged to at most ``width`` wide: halved while that stays at least
+    ``width`` (exact 2x2 means, which OpenCV does an order of magnitude faster than an odd
+    factor), then one small last step. The halves are kept in ``halves`` for other widths."""
+    current = picture
+    while current.shape[1] // 2 >= width:
+        half = halves.get(current.shape[1] // 2)
+        if half is None:
+            h2, w2 = current.shape[0] // 2, current.shape[1] // 2
+            half = halves[w2] = cv2.resize(current[: h2 * 2, : w2 * 2], (w2, h2), interpolation=cv2.INTER_AREA)
+        current = half
+    h, w = current.shape[:2]
     if w > width:
-        small_h = max(1, round(h * width / w))
-        grey = cv2.resize(grey, (width, small_h), interpolation=cv2.INTER_AREA)
-    small = grey.astype(np.float32)
-    return small, w / small.shape[1], h / small.shape[0]
+        current = cv2.resize(current, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
+    return current
+
+
+def to_small_bgr(image: Image, width: int) -> Image:
+    """The colour picture at most ``width`` wide (area-averaged), read-only, once per picture."""
+    _check(image)
+    memo = _memo.of(image)
+    found = memo.bgr.get(width)
+    if found is None:
+        colour: NDArray[Any] = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        bgr: Image = _shrink(colour, width, memo.bgr_halves)
+        if bgr is image:
+            bgr = image.view()
+        bgr.setflags(write=False)
+        found = memo.bgr[width] = bgr
+    return found

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections, FloatArray
 from detectors.errors import DetectorError
-from detectors.perception.base import Image, Perceiver
+from detectors.perception.base import Image, Perceiver, to_small_bgr
 from detectors.perception.small_motion import blobs_of
 
 
@@ -68,29 +68,29 @@ class FlameDetector(Perceiver):
 
     def observe(self, image: Image) -> FlameReport:
         cfg = self.config
-        bgr = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-        h, w = bgr.shape[:2]
-        if w > cfg.work_width:
-            bgr = cv2.resize(bgr, (cfg.work_width, max(1, round(h * cfg.work_width / w))), interpolation=cv2.INTER_AREA)
+        h, w = image.shape[:2]
+        bgr = to_small_bgr(image, cfg.work_width)
         sx, sy = w / bgr.shape[1], h / bgr.shape[0]
         hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
-        hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-        coloured = (hue >= cfg.hue_range[0]) & (hue <= cfg.hue_range[1]) & (sat >= cfg.min_saturation)
-        candidate = (coloured & (val >= cfg.min_value)) | (val >= cfg.bright_value)
-        v = val.astype(np.float32)
-        prev, self._prev = self._prev, v
-        if prev is None or prev.shape != v.shape:
-            self._flicker = np.zeros_like(v)
+        # One OpenCV call per test instead of a numpy pass per channel (this runs every frame).
+        lo, hi = cfg.hue_range
+        val: NDArray[np.uint8] = np.ascontiguousarray(hsv[:, :, 2])
+        candidate = cv2.bitwise_or(
+            cv2.inRange(hsv, (lo, cfg.min_saturation, cfg.min_value), (hi, 255, 255)),
+            cv2.inRange(val, cfg.bright_value, 255),
+        )
+        prev, self._prev = self._prev, val
+        if prev is None or prev.shape != val.shape:
+            self._flicker = np.zeros(val.shape, np.float32)
             self._frames = 0
             return FlameReport(np.zeros((0, 2)), sx * sy, Detections.empty(), ready=False)
-        jumped = (np.abs(v - prev) >= cfg.flicker_step).astype(np.float32)
         # Flames move: a pixel's flicker is its 3x3 neighbourhood's, so tongue tips count too.
-        jumped = cv2.dilate(jumped, self._kernel)
-        flicker = self._flicker if self._flicker is not None else np.zeros_like(v)
-        flicker += cfg.flicker_rate * (jumped - flicker)
+        jumped = cv2.dilate((cv2.absdiff(val, prev) >= cfg.flicker_step).astype(np.uint8), self._kernel)
+        flicker = self._flicker if self._flicker is not None else np.zeros(val.shape, np.float32)
+        cv2.accumulateWeighted(jumped, flicker, cfg.flicker_rate)  # flicker += rate * (jumped - flicker)
         self._flicker = flicker
         self._frames += 1
-        flames = (candidate & (flicker >= cfg.flicker_level)).astype(np.uint8)
+        flames = ((candidate > 0) & (flicker >= cfg.flicker_level)).astype(np.uint8)
         ys, xs = np.nonzero(flames)
         if len(xs) > cfg.max_points:
             keep = np.linspace(0, len(xs) - 1, cfg.max_points).astype(np.intp)

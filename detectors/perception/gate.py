@@ -3,11 +3,12 @@
 Compares a small blurred grey thumbnail with the thumbnail of the frame the detector last ran on
 (not the previous frame, so slow changes add up). Global lighting drift is divided out, and
 pixels that change in most frames (gas flames, a screen, a fan) are learnt as flicker and ignored,
-so a static kitchen with a lit stove still counts as static. Every ``refresh_frames`` frames the
-gate opens anyway, so a person standing still stays detected and a stale box never lives long.
+so a static kitchen with a lit stove still counts as static. A person standing still is no
+change either, and needs none: the result taken when they arrived still holds. Every
+``refresh_frames`` frames (30 s) the gate opens anyway, a safety net for a change it missed.
 
 Frame counts, not clock time: perception sees only pixels, and counting keeps replays exact
-(10 frames = 2 s at the default 5 fps).
+(150 frames = 30 s at the default 5 fps).
 """
 
 from typing import Any
@@ -24,9 +25,15 @@ class GateConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     width: int = Field(default=96, ge=16, le=640, description="Width of the thumbnail compared.")
-    threshold: float = Field(default=10.0, gt=0, description="Grey-level change that counts as changed.")
+    threshold: float = Field(default=10.0, gt=0, description="Grey-level change that counts as changed when lit.")
+    dark_threshold: float = Field(
+        default=3.0, gt=0, description="The lowest threshold, reached in dark scenes (contrast scales with light)."
+    )
+    lit_level: float = Field(default=100.0, gt=0, description="Mean grey level from which the full threshold applies.")
     min_pixels: int = Field(default=6, ge=1, description="Changed thumbnail pixels needed to open the gate.")
-    refresh_frames: int = Field(default=10, ge=1, description="Open at least every this many frames.")
+    refresh_frames: int = Field(
+        default=150, ge=1, description="Open at least every this many frames (30 s at 5 fps): a safety net only."
+    )
     flicker_rate: float = Field(default=0.1, gt=0, le=1, description="Learning rate of the flicker map.")
     flicker_level: float = Field(
         default=0.25, gt=0, le=1, description="Pixels changing in this share of frames (or next to one) are flicker."
@@ -70,8 +77,12 @@ class ChangeGate:
         return False
 
     def _changed(self, a: NDArray[Any], b: NDArray[Any]) -> NDArray[np.bool_]:
-        gain = (float(a.mean()) + 1.0) / (float(b.mean()) + 1.0)  # lighting drift is not change
-        out: NDArray[np.bool_] = np.abs(a - b * np.float32(gain)) > self.config.threshold
+        cfg = self.config
+        mean_a, mean_b = float(a.mean()), float(b.mean())
+        gain = (mean_a + 1.0) / (mean_b + 1.0)  # lighting drift is not change
+        # A person in a dark kitchen differs by a few grey levels only: the threshold follows the light.
+        threshold = float(np.clip(cfg.threshold * mean_a / cfg.lit_level, cfg.dark_threshold, cfg.threshold))
+        out: NDArray[np.bool_] = np.abs(a - b * np.float32(gain)) > threshold
         return out
 
     def _open(self, small: NDArray[Any]) -> None:

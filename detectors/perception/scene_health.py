@@ -49,7 +49,7 @@ class SceneConfig(BaseModel):
     reference_frames: int = Field(default=9, ge=1, le=50, description="Frames whose median is the reference.")
     reference_stride: int = Field(default=3, ge=1, description="Take every n-th frame for the reference.")
     check_every: int = Field(default=5, ge=1, description="Match the viewpoint every n frames.")
-    corners: int = Field(default=300, ge=20, le=3000, description="Reference corners followed.")
+    corners: int = Field(default=150, ge=20, le=3000, description="Reference corners followed.")
     dark_level: float = Field(default=45.0, ge=0, description="Mean grey under which the view is not judged.")
     min_keypoints: int = Field(default=40, ge=4, description="Fewer reference corners: viewpoint not measurable.")
     max_flow_error: float = Field(default=1.0, gt=0, description="Forward-backward flow error kept, pixels.")
@@ -175,8 +175,8 @@ class SceneHealth(Perceiver):
             return (None, 0.0, 0.0, 0)  # too dark: brightened noise would decide the match
         cur = _normalised_u8(grey)
         none: Any = None
-        fwd, st1, _ = cv2.calcOpticalFlowPyrLK(ref, cur, pts, none, winSize=(21, 21), maxLevel=3)
-        back, st2, _ = cv2.calcOpticalFlowPyrLK(cur, ref, fwd, none, winSize=(21, 21), maxLevel=3)
+        fwd, st1, _ = cv2.calcOpticalFlowPyrLK(ref, cur, pts, none, winSize=(15, 15), maxLevel=3)
+        back, st2, _ = cv2.calcOpticalFlowPyrLK(cur, ref, fwd, none, winSize=(15, 15), maxLevel=3)
         ok = (st1.ravel() == 1) & (st2.ravel() == 1)
         ok &= np.linalg.norm((back - pts).reshape(-1, 2), axis=1) <= cfg.max_flow_error
         src, dst = pts.reshape(-1, 2)[ok], fwd.reshape(-1, 2)[ok]

@@ -49,11 +49,15 @@ def in_zone(dets: Detections, zone: PixelZone | None) -> Detections:
     return dets[zone.trigger(dets, "bottom_center") | zone.trigger(dets, "center")]
 
 
-def overlapping(dets: Detections, box: tuple[float, float, float, float], grow: float = 0.0) -> Detections:
-    """Those whose box, grown by ``grow`` of its size on each side, intersects ``box``."""
+def overlapping(
+    dets: Detections, box: tuple[float, float, float, float], grow: float = 0.0, above: float = 0.0
+) -> Detections:
+    """Those whose box, grown by ``grow`` of its size on each side (and by ``above`` of its
+    height more at the top), intersects ``box``."""
     if not len(dets):
         return dets
     b = dets.boxes
     gx, gy = dets.widths * grow, dets.heights * grow
-    hit = (b[:, 0] - gx < box[2]) & (b[:, 2] + gx > box[0]) & (b[:, 1] - gy < box[3]) & (b[:, 3] + gy > box[1])
+    top = b[:, 1] - gy - dets.heights * above
+    hit = (b[:, 0] - gx < box[2]) & (b[:, 2] + gx > box[0]) & (top < box[3]) & (b[:, 3] + gy > box[1])
     return dets[hit]

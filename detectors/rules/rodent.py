@@ -17,6 +17,7 @@ from detectors.rules.presence import overlapping, persons_seen
 
 PERSON_MIN_SCORE = 0.25
 PERSON_GROW = 0.15  # feet and shadows stick out of a person box a little
+PERSON_ABOVE = 0.35  # in a dim picture the box often stops at the shoulders: head, hat, raised hands
 
 
 class Rodent(Rule):
@@ -45,7 +46,7 @@ class Rodent(Rule):
             keep = [
                 i
                 for i, b in enumerate(movers.boxes)
-                if not len(overlapping(persons, (b[0], b[1], b[2], b[3]), PERSON_GROW))
+                if not len(overlapping(persons, (b[0], b[1], b[2], b[3]), PERSON_GROW, PERSON_ABOVE))
             ]
             movers = movers[np.array(keep, np.intp)]
         if not len(movers):

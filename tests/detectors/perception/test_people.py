@@ -26,6 +26,7 @@ def test_attributes_of_an_intruder_and_of_a_cook(plugin: PeopleDetector) -> None
 def test_static_frames_reuse_the_last_result(plugin: PeopleDetector) -> None:
     plugin.reset()
     img = scenes.roundtrip(scenes.with_walker(scenes.kitchen(seed=4), x=300, feet_y=320))
-    reports: list[PeopleReport] = [plugin.observe(img) for _ in range(12)]
-    assert [r.fresh for r in reports] == [True] + [False] * 9 + [True, False]  # refreshed every 10th frame
+    refresh = plugin.config.gate.refresh_frames
+    reports: list[PeopleReport] = [plugin.observe(img) for _ in range(refresh + 2)]
+    assert [r.fresh for r in reports] == [True] + [False] * (refresh - 1) + [True, False]  # the safety-net refresh
     assert all(len(r.persons) == 1 for r in reports)
