@@ -30,3 +30,15 @@ def test_static_frames_reuse_the_last_result(plugin: PeopleDetector) -> None:
     reports: list[PeopleReport] = [plugin.observe(img) for _ in range(refresh + 2)]
     assert [r.fresh for r in reports] == [True] + [False] * (refresh - 1) + [True, False]  # the safety-net refresh
     assert all(len(r.persons) == 1 for r in reports)
+
+
+def test_a_moving_scene_runs_the_detectors_at_most_every_other_frame(plugin: PeopleDetector) -> None:
+    plugin.reset()
+    frames = [
+        scenes.roundtrip(scenes.with_walker(scenes.kitchen(seed=4), x=120 + 25 * i, feet_y=320)) for i in range(7)
+    ]
+    reports = [plugin.observe(img) for img in frames]
+    assert plugin.config.min_gap_frames == 2
+    assert [r.fresh for r in reports] == [True, False, True, False, True, False, True]
+    # the frame that may run after a change catches up on it: the walker's latest position
+    assert abs(float(reports[-1].persons.boxes[0, 0]) - float(reports[-2].persons.boxes[0, 0])) > 20
