@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from detection_eval import DAY_MS, site_for
+from eval_scenes import DAY_MS, site_for
 
 from core.contracts import Frame
 from detectors.pipeline import CameraPipeline
