@@ -66,15 +66,18 @@ class MotionDetector(Perceiver):
         # one (joins the parts of one body into one blob).
         self._open = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
         self._close = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+        self._previous: NDArray[Any] | None = None
 
     def reset(self) -> None:
         self._background = None
+        self._previous: NDArray[Any] | None = None
 
     def observe(self, image: Image) -> MotionReport:
         cfg = self.config
         grey, sx, sy = to_small_grey(image, cfg.work_width)
         small: NDArray[Any] = cv2.GaussianBlur(grey, (5, 5), 0)
-        bg = self._background
+        bg, prev = self._background, self._previous
+        self._previous = small
         if bg is None or bg.shape != small.shape:
             self._background = small.copy()
             return MotionReport(Detections.empty(), 0.0, lighting_change=False, learning=True)
@@ -91,18 +94,26 @@ class MotionDetector(Perceiver):
             return self._relearn(small)
         opened: NDArray[Any] = cv2.morphologyEx(changed, cv2.MORPH_OPEN, self._open)
         mask: NDArray[Any] = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, self._close, iterations=2)
-        self._learn(small, mask)
+        self._learn(small, mask, prev, threshold)
         return MotionReport(self._blobs(mask, sx, sy), fraction, lighting_change=False, learning=False)
 
     def _relearn(self, small: NDArray[Any]) -> MotionReport:
         self._background = small.copy()
         return MotionReport(Detections.empty(), 1.0, lighting_change=True, learning=True)
 
-    def _learn(self, small: NDArray[Any], mask: NDArray[Any]) -> None:
+    def _learn(self, small: NDArray[Any], mask: NDArray[Any], prev: NDArray[Any] | None, threshold: float) -> None:
+        """Learn slowly only under blobs that move now; what changed and then stays still (the
+        ghost a cook leaves where they stood a long time, a pot put down) is absorbed at the
+        normal rate, in a few seconds. People standing still are the person detector's job."""
         cfg = self.config
         bg = self._background
         assert bg is not None
-        rate = np.where(mask > 0, cfg.learn_rate * cfg.foreground_learn_factor, cfg.learn_rate).astype(np.float32)
+        slow = mask > 0
+        if prev is not None and prev.shape == small.shape:
+            gain = np.float32((float(small.mean()) + 1.0) / (float(prev.mean()) + 1.0))
+            moving = (cv2.absdiff(small, prev * gain) > threshold).astype(np.uint8)
+            slow &= cv2.dilate(moving, self._close, iterations=2) > 0
+        rate = np.where(slow, cfg.learn_rate * cfg.foreground_learn_factor, cfg.learn_rate).astype(np.float32)
         bg += rate * (small - bg)
 
     def _blobs(self, mask: NDArray[Any], sx: float, sy: float) -> Detections:
