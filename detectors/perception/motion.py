@@ -70,7 +70,7 @@ class MotionDetector(Perceiver):
 
     def reset(self) -> None:
         self._background = None
-        self._previous: NDArray[Any] | None = None
+        self._previous = None
 
     def observe(self, image: Image) -> MotionReport:
         cfg = self.config
