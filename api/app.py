@@ -111,7 +111,7 @@ def create_app(settings: Settings, stop: asyncio.Event | None = None, *, kafka: 
             state.broker = BrokerProbe(bootstrap)
             state.recorder = recorder = Recorder(db, state.media, publisher)
             clips = ClipWorker(db, state.media, bootstrap, settings.frame_topics,
-                               settings.clip_before_s, settings.clip_after_s)
+                               settings.clip_before_s, settings.clip_after_s, site=lambda: state.site)
             tasks += [
                 _supervised(state, "recorder",
                             lambda: run_recorder(bootstrap, recorder, stop, settings.session_timeout_ms), stop),

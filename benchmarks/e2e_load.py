@@ -3,10 +3,11 @@ synthetic cameras at 5 fps, a WebSocket client timestamping each alert on arriva
 
     .venv/bin/python benchmarks/e2e_load.py --cameras 8,16,24 --detectors 1,2 --seconds 45 --out load.json
     .venv/bin/python benchmarks/e2e_load.py --cameras 8 --detectors 2 --kill-detector
+    .venv/bin/python benchmarks/e2e_load.py --cameras 8 --detectors 1 --stop-db --kill-stream
 
 Per run it reports capture-to-WebSocket alert latency p50/p95/p99, frames/s through detection,
-frames skipped as stale, the detectors' consumer lag, CPU and peak RSS of every role, and scripted
-incidents vs alerts received (missing, duplicated).
+frames skipped as stale, the detectors' consumer lag, cameras each detector carries at the end,
+CPU and peak RSS of every role, and scripted incidents vs alerts received (missing, duplicated).
 
 Latency: from the capture time of the frame that completed the dwell (the open event's
 ``last_seen_ms``: the incident machine opens on that frame and stamps it) to the moment the open
@@ -18,7 +19,17 @@ covered once (camera_blocked, 6 s) at a staggered, known time. Default rules (pe
 masks, ...) run on every frame, so detection cost is realistic. The embedded broker uses one frames
 topic here (no time buckets) so no bucket rebalance falls inside a short run.
 
---kill-detector SIGKILLs detector 1 of 2 mid-run and reports how long its cameras took to resume.
+Failure runs (flags, combinable; each fault starts 16 s into the run, while covers are open):
+--kill-detector SIGKILLs detector 1 of 2 and reports how long its cameras took to resume.
+--stop-db runs the api on a PostgreSQL server of the run's own and stops that server for 30 s
+  (``pg_ctl stop -m fast``, then start: connections cut, port closed); the recorder waits and
+  retries. The machine's shared PostgreSQL cluster is never touched.
+--kill-stream adds an HTTP-MJPEG camera, kills its server for 10 s and brings it back on the same
+  address; the WebSocket must show online, offline, online, in that order.
+After --kill-detector and --stop-db the stored events are checked too: every scripted cover
+stored exactly once (a line under the run's row: covers stored once / scripted, missing, doubled).
+A cover missing both on /ws and in the database was never detected (an overloaded detector skips
+stale frames); one alerted on /ws but not stored was lost by the recorder.
 """
 
 import argparse
@@ -34,6 +45,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -45,9 +57,14 @@ from core.site import Site
 from core.site_feed import publish_site
 from core.topics import topic_specs
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load_faults import PrivatePostgres, StreamCamera, outage, stored_covers, stream_camera
+
 PASSWORD = "bench-password-1"
 ALL_DAY = {d: ["00:00-23:59"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 FIRST_COVER_S, COVER_S, SPREAD_S = 12.0, 6.0, 20.0
+FAULT_AT_S, DB_OUTAGE_S, STREAM_DOWN_S = FIRST_COVER_S + 4, 30.0, 10.0
+STREAM_CAMERA = "cam-stream"
 
 
 class Proc:
@@ -85,25 +102,31 @@ def cover_at(i: int, n: int) -> float:
     return FIRST_COVER_S + (i * SPREAD_S / max(1, n)) % SPREAD_S
 
 
-def make_site(n: int) -> Site:
+def scripted(n: int) -> list[str]:
+    return [f"cam-{i:03d}" for i in range(n)]
+
+
+def make_site(n: int, stream_url: str | None = None) -> Site:
     cams = []
-    for i in range(n):
+    for i, cid in enumerate(scripted(n)):
         people = 4 if i % 4 == 3 else 1
         url = f"synthetic://kitchen?seed={i}&people={people}&fps=5&script=cover@{cover_at(i, n):.1f}+{COVER_S:g}"
-        cams.append({"id": f"cam-{i:03d}", "name": f"cam {i}", "kitchen": "k", "url": url})
+        cams.append({"id": cid, "name": f"cam {i}", "kitchen": "k", "url": url})
+    if stream_url is not None:  # last in the site: it moves no scripted camera to another partition
+        cams.append({"id": STREAM_CAMERA, "name": "stream", "kitchen": "k", "url": stream_url})
     return Site.model_validate({"schools": [{
         "id": "school-1", "name": "School 1", "kitchens": [{"id": "k", "name": "K"}], "cameras": cams,
         "schedule": {"working_hours": ALL_DAY},
     }]})
 
 
-async def prepare(data_dir: Path, site: Site) -> None:
+async def prepare(data_dir: Path, site: Site, db_url: str | None = None) -> None:
     from api.db import Database
     from api.site_store import apply_site
     from api.users import create_user
     from core.settings import Settings
 
-    db = Database(Settings(data_dir=data_dir).resolved_database_url)
+    db = Database(db_url or Settings(data_dir=data_dir).resolved_database_url)
     try:
         await db.migrate()
         await apply_site(db, site, "bench")
@@ -114,8 +137,12 @@ async def prepare(data_dir: Path, site: Site) -> None:
 
 
 def scrape(port: int) -> str:
+    return scrape_url(f"http://127.0.0.1:{port}/metrics")
+
+
+def scrape_url(url: str) -> str:
     try:
-        return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        return httpx.get(url, timeout=5).text
     except httpx.HTTPError:
         return ""
 
@@ -149,19 +176,83 @@ class Result:
     max_lag: float = 0.0
     roles: dict[str, dict[str, float]] = field(default_factory=dict)
     takeover_s: float | None = None
+    cameras_per_detector: list[int] = field(default_factory=list)  # pipelines in each live detector at the end
+    faults: list[str] = field(default_factory=list)
+    stored_once: int | None = None  # scripted covers stored exactly once (failure runs)
+    stored_missing: list[str] = field(default_factory=list)
+    stored_duplicated: list[str] = field(default_factory=list)
+    stored_lost: list[str] = field(default_factory=list)  # alerted on /ws, yet nothing stored: lost by the recorder
+    db_outage_s: float | None = None
+    recorder_failures: float | None = None
+    stream_states: list[str] = field(default_factory=list)  # distinct successive states on /ws
+    stream_offline_s: float | None = None  # from the kill to the offline status on /ws
+    stream_online_s: float | None = None  # from the stream's return to the online status on /ws
+
+    @property
+    def stream_in_order(self) -> bool:
+        return self.stream_states[-3:] == ["online", "offline", "online"]
 
 
-async def run_once(n: int, detectors: int, seconds: float, kill_detector: bool) -> Result:
-    site = make_site(n)
-    result = Result(n, detectors, seconds, scripted=n)
-    with tempfile.TemporaryDirectory(prefix="bk-load-") as tmp, EmbeddedBroker() as broker:
-        data = Path(tmp)
+@dataclass
+class Faults:
+    kill_detector: bool = False
+    stop_db: bool = False
+    kill_stream: bool = False
+
+    def names(self) -> list[str]:
+        return [k.replace("_", "-") for k, v in asdict(self).items() if v]
+
+
+class StreamFault:
+    """Kill the stream camera once it is online, revive it once offline showed (and at least
+    STREAM_DOWN_S passed), and time both statuses on /ws."""
+
+    def __init__(self, camera: StreamCamera, result: Result) -> None:
+        self.camera, self.result = camera, result
+        self.killed_at: float | None = None
+        self.revived_at: float | None = None
+
+    def observe(self, state: str) -> None:
+        states = self.result.stream_states
+        if states and states[-1] == state:
+            return
+        states.append(state)
+        if state == "offline" and self.killed_at is not None and self.result.stream_offline_s is None:
+            self.result.stream_offline_s = time.time() - self.killed_at
+        if state == "online" and self.revived_at is not None and self.result.stream_online_s is None:
+            self.result.stream_online_s = time.time() - self.revived_at
+
+    def tick(self, elapsed: float) -> None:
+        states = self.result.stream_states
+        if self.killed_at is None and elapsed > FAULT_AT_S and states[-1:] == ["online"]:
+            self.camera.kill()
+            self.killed_at = time.time()
+        elif (self.revived_at is None and self.killed_at is not None and states[-1:] == ["offline"]
+              and time.time() - self.killed_at >= STREAM_DOWN_S):
+            self.camera.revive()
+            self.revived_at = time.time()
+
+    @property
+    def done(self) -> bool:
+        return self.result.stream_online_s is not None
+
+
+async def run_once(n: int, detectors: int, seconds: float, faults: Faults) -> Result:
+    result = Result(n, detectors, seconds, scripted=n, faults=faults.names())
+    with contextlib.ExitStack() as stack:
+        data = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bk-load-")))
+        broker = stack.enter_context(EmbeddedBroker())
+        pg = stack.enter_context(PrivatePostgres()) if faults.stop_db else None
+        stream = stack.enter_context(stream_camera(faults.kill_stream))
+        site = make_site(n, stream.url if stream is not None else None)
         await wait_for_kafka(broker.bootstrap)
         await ensure_topics(broker.bootstrap, topic_specs(6, 3))
-        await prepare(data, site)
+        await prepare(data, site, pg.url if pg is not None else None)
         port = free_port()
         env = {"BK_KAFKA_BOOTSTRAP": broker.bootstrap, "BK_DATA_DIR": str(data), "BK_API_PORT": str(port),
                "BK_LOG_JSON": "true", "BK_SESSION_TIMEOUT_MS": "6000"}
+        if pg is not None:
+            env["BK_DATABASE_URL"] = pg.url
         mports = [free_port() for _ in range(detectors)]
         procs = [Proc("api", env, data, "api")]
         procs += [Proc("detect", {**env, "BK_METRICS_PORT": str(p)}, data, f"detect-{i + 1}")
@@ -173,67 +264,122 @@ async def run_once(n: int, detectors: int, seconds: float, kill_detector: bool) 
                 await publish_site(pub, site)
             token = (await asyncio.to_thread(httpx.post, f"{base}/api/auth/login",
                                              json={"username": "regulator", "password": PASSWORD})).json()["token"]
-            opens: dict[str, list[tuple[str, float]]] = {}
-            latencies: list[float] = []
+            run = LoadRun(result, faults, base, token, mports, procs, pg, stream)
             async with websockets.connect(f"ws://127.0.0.1:{port}/ws?frames=0&token={token}", max_size=None) as ws:
-                ingest = Proc("ingest", env, data, "ingest")
-                procs.append(ingest)
-                started = time.time()
-                frames0: float | None = None
-                t_frames0 = 0.0
-                killed_at: float | None = None
-                orphans: set[str] = set()
-                resumed: dict[str, float] = {}
-                while time.time() - started < seconds:
-                    with contextlib.suppress(TimeoutError):
-                        msg = json.loads(await asyncio.wait_for(ws.recv(), 0.5))
-                        if msg.get("type") == "event" and msg["event"]["state"] == "open":
-                            ev = msg["event"]
-                            if ev["rule"] == "camera_blocked":
-                                latencies.append(time.time() - ev["last_seen_ms"] / 1000)
-                                opens.setdefault(ev["camera_id"], []).append((ev["id"], time.time()))
-                    for p in procs:
-                        p.sample()
-                    elapsed = time.time() - started
-                    if frames0 is None and elapsed > 10:  # steady state: after start-up
-                        texts0 = [await asyncio.to_thread(scrape, p) for p in mports]
-                        frames0 = sum(total(t, "bk_detect_frames_total") for t in texts0)
-                        t_frames0 = time.time()
-                    if kill_detector and killed_at is None and elapsed > FIRST_COVER_S + 4 and detectors > 1:
-                        text = await asyncio.to_thread(scrape, mports[0])
-                        orphans = {m[1] for m in re.finditer(r'camera_last_capture_ms\{camera_id="([^"]+)"\}', text)}
-                        procs[1].stop(signal.SIGKILL)
-                        killed_at = time.time()
-                    if killed_at is not None and set(resumed) != orphans:
-                        text = await asyncio.to_thread(scrape, mports[1])
-                        for m in re.finditer(r'camera_last_capture_ms\{camera_id="([^"]+)"\} (\S+)', text):
-                            if m[1] in orphans and m[1] not in resumed and float(m[2]) > killed_at * 1000:
-                                resumed[m[1]] = time.time() - killed_at
-                live = [p for i, p in enumerate(mports) if not (kill_detector and i == 0)]
-                texts = [await asyncio.to_thread(scrape, p) for p in live]
-                frames1 = sum(total(t, "bk_detect_frames_total") for t in texts)
-                if kill_detector:
-                    frames0 = None  # the dead worker's count is gone: no rate over the run
-                result.detect_fps = (frames1 - frames0) / (time.time() - t_frames0) if frames0 is not None else 0.0
-                result.offered_fps = n * 5.0
-                result.stale = sum(total(t, "bk_detect_frames_stale_total") for t in texts)
-                result.max_lag = max((float(m[1]) for t in texts
-                                      for m in re.finditer(r"^bk_detect_consumer_lag\{[^}]*\} (\S+)$", t, re.M)),
-                                     default=0.0)
-                if kill_detector and orphans:
-                    result.takeover_s = max(resumed.values()) if set(resumed) == orphans else None
-            result.alerts = sum(len({i for i, _ in v}) for v in opens.values())
-            result.missing = sorted({c["id"] for s in site.schools for c in s.model_dump()["cameras"]} - set(opens))
-            result.duplicated = sorted(c for c, v in opens.items() if len({i for i, _ in v}) > 1)
-            if latencies:
-                result.latency_p50_s, result.latency_p95_s, result.latency_p99_s = (
-                    pct(latencies, 50), pct(latencies, 95), pct(latencies, 99))
-            result.roles = {p.name: {"cpu_pct": round(100 * p.cpu_s / (time.time() - started), 1),
-                                     "peak_rss_mb": round(p.peak_rss / 2**20, 1)} for p in procs}
+                procs.append(Proc("ingest", env, data, "ingest"))
+                await run.drive(ws, seconds)
+            await run.check_stored()
         finally:
             for p in reversed(procs):
                 p.stop()
     return result
+
+
+class LoadRun:
+    """One run's loop: alerts and statuses from /ws, resource samples, the faults, the metrics."""
+
+    def __init__(self, result: Result, faults: Faults, base: str, token: str, mports: list[int], procs: list[Proc],
+                 pg: PrivatePostgres | None, stream: StreamCamera | None) -> None:
+        self.result, self.faults, self.base, self.token = result, faults, base, token
+        self.mports, self.procs, self.pg = mports, procs, pg
+        self.stream = StreamFault(stream, result) if stream is not None else None
+        self.opens: dict[str, list[str]] = {}
+        self.latencies: list[float] = []
+        self.killed_at: float | None = None
+        self.orphans: set[str] = set()
+        self.resumed: dict[str, float] = {}
+        self.outage: asyncio.Task[float] | None = None
+
+    def finished(self, elapsed: float, seconds: float) -> bool:
+        if elapsed < seconds:
+            return False
+        if elapsed > seconds + 120:  # a fault that never resolved: report what was seen
+            return True
+        db_back = self.outage is None or self.outage.done() if self.faults.stop_db else True
+        taken_over = not self.faults.kill_detector or set(self.resumed) == self.orphans
+        return db_back and taken_over and (self.stream is None or self.stream.done)
+
+    async def drive(self, ws: websockets.ClientConnection, seconds: float) -> None:
+        started = time.time()
+        frames0: float | None = None
+        t_frames0 = 0.0
+        while not self.finished(time.time() - started, seconds):
+            with contextlib.suppress(TimeoutError):
+                self.on_message(json.loads(await asyncio.wait_for(ws.recv(), 0.5)))
+            for p in self.procs:
+                p.sample()
+            elapsed = time.time() - started
+            if frames0 is None and elapsed > 10:  # steady state: after start-up
+                texts0 = [await asyncio.to_thread(scrape, p) for p in self.mports]
+                frames0 = sum(total(t, "bk_detect_frames_total") for t in texts0)
+                t_frames0 = time.time()
+            await self.faults_tick(elapsed)
+        live = [p for i, p in enumerate(self.mports) if not (self.faults.kill_detector and i == 0)]
+        texts = [await asyncio.to_thread(scrape, p) for p in live]
+        frames1 = sum(total(t, "bk_detect_frames_total") for t in texts)
+        r = self.result
+        if self.faults.kill_detector:
+            frames0 = None  # the dead worker's count is gone: no rate over the run
+        r.detect_fps = (frames1 - frames0) / (time.time() - t_frames0) if frames0 is not None else 0.0
+        r.offered_fps = r.cameras * 5.0 + (5.0 if self.stream is not None else 0.0)
+        r.stale = sum(total(t, "bk_detect_frames_stale_total") for t in texts)
+        r.cameras_per_detector = [int(total(t, "bk_detect_cameras")) for t in texts]
+        r.max_lag = max((float(m[1]) for t in texts
+                         for m in re.finditer(r"^bk_detect_consumer_lag\{[^}]*\} (\S+)$", t, re.M)), default=0.0)
+        if self.faults.kill_detector and self.orphans:
+            r.takeover_s = max(self.resumed.values()) if set(self.resumed) == self.orphans else None
+        if self.outage is not None and self.outage.done():
+            r.db_outage_s = self.outage.result()
+        r.alerts = sum(len(set(v)) for v in self.opens.values())
+        r.missing = sorted(set(scripted(r.cameras)) - set(self.opens))
+        r.duplicated = sorted(c for c, v in self.opens.items() if len(set(v)) > 1)
+        if self.latencies:
+            r.latency_p50_s, r.latency_p95_s, r.latency_p99_s = (
+                pct(self.latencies, 50), pct(self.latencies, 95), pct(self.latencies, 99))
+        r.roles = {p.name: {"cpu_pct": round(100 * p.cpu_s / (time.time() - started), 1),
+                            "peak_rss_mb": round(p.peak_rss / 2**20, 1)} for p in self.procs}
+
+    def on_message(self, msg: dict[str, Any]) -> None:
+        if msg.get("type") == "event" and msg["event"]["state"] == "open" and msg["event"]["rule"] == "camera_blocked":
+            ev = msg["event"]
+            self.latencies.append(time.time() - ev["last_seen_ms"] / 1000)
+            self.opens.setdefault(ev["camera_id"], []).append(ev["id"])
+        elif msg.get("type") == "camera_status" and self.stream is not None and (
+            msg["status"]["camera_id"] == STREAM_CAMERA
+        ):
+            self.stream.observe(msg["status"]["state"])
+
+    async def faults_tick(self, elapsed: float) -> None:
+        if self.stream is not None:
+            self.stream.tick(elapsed)
+        if self.pg is not None and self.outage is None and elapsed > FAULT_AT_S:
+            self.outage = asyncio.create_task(outage(self.pg, DB_OUTAGE_S))
+        if not self.faults.kill_detector:
+            return
+        if self.killed_at is None and elapsed > FAULT_AT_S:
+            text = await asyncio.to_thread(scrape, self.mports[0])
+            self.orphans = {m[1] for m in re.finditer(r'camera_last_capture_ms\{camera_id="([^"]+)"\}', text)}
+            self.procs[1].stop(signal.SIGKILL)
+            self.killed_at = time.time()
+        if self.killed_at is not None and set(self.resumed) != self.orphans:
+            text = await asyncio.to_thread(scrape, self.mports[1])
+            for m in re.finditer(r'camera_last_capture_ms\{camera_id="([^"]+)"\} (\S+)', text):
+                if m[1] in self.orphans and m[1] not in self.resumed and float(m[2]) > self.killed_at * 1000:
+                    self.resumed[m[1]] = time.time() - self.killed_at
+
+    async def check_stored(self) -> None:
+        """After a detector or the database failed: every scripted cover stored exactly once."""
+        if not (self.faults.kill_detector or self.faults.stop_db):
+            return
+        r = self.result
+        if self.faults.stop_db:
+            r.recorder_failures = total(await asyncio.to_thread(scrape_url, f"{self.base}/metrics"),
+                                        "bk_api_recorder_store_failures_total")
+        stored = await stored_covers(self.base, self.token, scripted(r.cameras))
+        r.stored_once = sum(len(stored.get(c, [])) == 1 for c in scripted(r.cameras))
+        r.stored_missing = sorted(c for c in scripted(r.cameras) if not stored.get(c))
+        r.stored_duplicated = sorted(c for c, ids in stored.items() if len(ids) > 1)
+        r.stored_lost = sorted(c for c in self.opens if c in stored and not stored[c])
 
 
 async def wait_ready(base: str, mports: list[int], timeout_s: float = 90) -> None:
@@ -252,7 +398,7 @@ async def wait_ready(base: str, mports: list[int], timeout_s: float = 90) -> Non
 
 def table(results: list[Result]) -> str:
     head = (f"{'N':>4} {'D':>2} {'p50 s':>6} {'p95 s':>6} {'p99 s':>6} {'fps in':>6} {'fps det':>7} {'stale':>6} "
-            f"{'lag':>5} {'alerts':>7} {'miss':>4} {'dup':>4} {'takeover':>8}  cpu% / peak MB per role")
+            f"{'lag':>5} {'alerts':>7} {'miss':>4} {'dup':>4} {'takeover':>8} {'cams/det':>8}  cpu% / peak MB per role")
     lines = [head]
     for r in results:
         def f(v: float | None) -> str:
@@ -261,8 +407,34 @@ def table(results: list[Result]) -> str:
         lines.append(f"{r.cameras:>4} {r.detectors:>2} {f(r.latency_p50_s)} {f(r.latency_p95_s)} {f(r.latency_p99_s)} "
                      f"{r.offered_fps:6.0f} {r.detect_fps:7.1f} {r.stale:6.0f} {r.max_lag:5.0f} "
                      f"{r.alerts:>3}/{r.scripted:<3} {len(r.missing):>4} {len(r.duplicated):>4} "
-                     f"{(f'{r.takeover_s:.1f} s' if r.takeover_s is not None else '-'):>8}  {roles}")
+                     f"{(f'{r.takeover_s:.1f} s' if r.takeover_s is not None else '-'):>8} "
+                     f"{'/'.join(map(str, r.cameras_per_detector)) or '-':>8}  {roles}")
+        lines += [f"{'':>8}{note}" for note in fault_notes(r)]
     return "\n".join(lines)
+
+
+def fault_notes(r: Result) -> list[str]:
+    def s(v: float | None) -> str:
+        return f"{v:.1f} s" if v is not None else "never"
+
+    notes = []
+    if r.stored_once is not None:
+        notes.append(f"stored: {r.stored_once}/{r.scripted} covers exactly once, missing {r.stored_missing or 'none'} "
+                     f"(of them alerted on /ws: {r.stored_lost or 'none'}), doubled {r.stored_duplicated or 'none'}")
+    if "stop-db" in r.faults:
+        notes.append(f"stop-db: database down {s(r.db_outage_s)}, "
+                     f"recorder store failures {r.recorder_failures or 0:.0f}")
+    if "kill-stream" in r.faults:
+        notes.append(f"kill-stream: {' > '.join(r.stream_states) or 'no status'}; offline {s(r.stream_offline_s)} "
+                     f"after the kill, online {s(r.stream_online_s)} after its return; "
+                     f"in order: {'yes' if r.stream_in_order else 'NO'}")
+    return notes
+
+
+def clean(r: Result) -> bool:
+    """Nothing missing or doubled, on /ws and (failure runs) in the database; statuses in order."""
+    stored_ok = not (r.stored_missing or r.stored_duplicated or r.stored_lost)
+    return stored_ok and not r.missing and not r.duplicated and ("kill-stream" not in r.faults or r.stream_in_order)
 
 
 async def main() -> None:
@@ -271,24 +443,31 @@ async def main() -> None:
     parser.add_argument("--detectors", default="1,2", help="comma list of detector process counts")
     parser.add_argument("--seconds", type=float, default=45.0, help="length of each run")
     parser.add_argument("--kill-detector", action="store_true", help="SIGKILL detector 1 of 2 mid-run")
+    parser.add_argument("--stop-db", action="store_true",
+                        help="PostgreSQL of the run's own, stopped for 30 s mid-run; then check the stored events")
+    parser.add_argument("--kill-stream", action="store_true",
+                        help="an MJPEG camera whose server dies for 10 s mid-run; statuses must arrive in order")
+    parser.add_argument("--full-sweep", action="store_true", help="run every N, also past p99 >= 1 s")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args()
     results: list[Result] = []
     for d in [int(x) for x in args.detectors.split(",")]:
         for n in [int(x) for x in args.cameras.split(",")]:
-            r = await run_once(n, d, args.seconds, args.kill_detector and d > 1)
+            faults = Faults(args.kill_detector and d > 1, args.stop_db, args.kill_stream)
+            r = await run_once(n, d, args.seconds, faults)
             results.append(r)
-            print(table([r]).splitlines()[-1], flush=True)
-            if r.latency_p99_s is not None and r.latency_p99_s >= 1.0:
+            print("\n".join(table([r]).splitlines()[1:]), flush=True)
+            if not args.full_sweep and r.latency_p99_s is not None and r.latency_p99_s >= 1.0:
                 break  # past the knee for this detector count
     print(f"\nmachine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     print(table(results))
     for d in sorted({r.detectors for r in results}):
         ok = [r.cameras for r in results if r.detectors == d and r.latency_p99_s is not None
-              and r.latency_p99_s < 1.0 and not r.missing and not r.duplicated]
+              and r.latency_p99_s < 1.0 and clean(r)]
         print(f"largest N with p99 < 1 s, nothing missing or doubled, {d} detector(s): {max(ok) if ok else 'none'}")
     if args.out:
-        args.out.write_text(json.dumps([asdict(r) for r in results], indent=1))
+        args.out.write_text(json.dumps([{**asdict(r), "stream_in_order": r.stream_in_order, "clean": clean(r)}
+                                        for r in results], indent=1))
 
 
 if __name__ == "__main__":

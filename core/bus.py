@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from core.errors import BrokerError
@@ -40,10 +41,17 @@ class Record:
 
 class Publisher(Protocol):
     async def publish(
-        self, topic: str, value: bytes, key: bytes | None = None, headers: Headers = (), timestamp_ms: int | None = None
+        self,
+        topic: str,
+        value: bytes,
+        key: bytes | None = None,
+        headers: Headers = (),
+        timestamp_ms: int | None = None,
+        partition: int | None = None,
     ) -> None:
         """Queue a message; raises if the bus refuses it. ``timestamp_ms`` sets the record time
-        (frames use their capture time, so seeking by time finds them)."""
+        (frames use their capture time, so seeking by time finds them); ``partition`` overrides
+        the key's hash (frames are placed by ``core.placement``)."""
 
     async def flush(self) -> None:
         """Return once every queued message is acknowledged by the broker."""
@@ -81,9 +89,22 @@ class KafkaPublisher:
         await self.stop()
 
     async def publish(
-        self, topic: str, value: bytes, key: bytes | None = None, headers: Headers = (), timestamp_ms: int | None = None
+        self,
+        topic: str,
+        value: bytes,
+        key: bytes | None = None,
+        headers: Headers = (),
+        timestamp_ms: int | None = None,
+        partition: int | None = None,
     ) -> None:
-        fut = await self._producer.send(topic, value=value, key=key, headers=list(headers), timestamp_ms=timestamp_ms)
+        if partition is not None and partition not in (known := await self._producer.partitions_for(topic)):
+            raise BrokerError(
+                f"{topic} has {len(known)} partition(s), there is no partition {partition}; "
+                "does the partition setting match the existing topic?"
+            )
+        fut = await self._producer.send(
+            topic, value=value, key=key, partition=partition, headers=list(headers), timestamp_ms=timestamp_ms
+        )
         self._pending.add(fut)
         fut.add_done_callback(self._pending.discard)
 
@@ -106,8 +127,10 @@ def make_consumer(
     client_id: str = "brightkitchen",
     max_partition_fetch_bytes: int = 2 * 1024 * 1024,
     fetch_max_wait_ms: int = 50,
+    assignors: Sequence[Any] = (RoundRobinPartitionAssignor,),
 ) -> AIOKafkaConsumer:
-    """A consumer that never auto-commits: callers commit once their work is durable."""
+    """A consumer that never auto-commits: callers commit once their work is durable.
+    ``assignors``: partition assignment strategies of the group, preferred first."""
     return AIOKafkaConsumer(
         *topics,
         bootstrap_servers=bootstrap,
@@ -123,6 +146,7 @@ def make_consumer(
         metadata_max_age_ms=5000,
         # aiokafka's default (500 ms) adds ~130 ms per frame on the embedded broker (measured).
         fetch_max_wait_ms=fetch_max_wait_ms,
+        partition_assignment_strategy=tuple(assignors),
     )
 
 

@@ -12,10 +12,16 @@ class MemoryPublisher:
         self.topics: dict[str, list[Record]] = defaultdict(list)
 
     async def publish(
-        self, topic: str, value: bytes, key: bytes | None = None, headers: Headers = (), timestamp_ms: int | None = None
+        self,
+        topic: str,
+        value: bytes,
+        key: bytes | None = None,
+        headers: Headers = (),
+        timestamp_ms: int | None = None,
+        partition: int | None = None,
     ) -> None:
         records = self.topics[topic]
-        records.append(Record(topic, 0, len(records), key, value, tuple(headers), timestamp_ms or 0))
+        records.append(Record(topic, partition or 0, len(records), key, value, tuple(headers), timestamp_ms or 0))
 
     async def flush(self) -> None:
         return None

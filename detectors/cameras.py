@@ -1,8 +1,11 @@
 """The pipelines of the cameras this worker currently owns, kept in step with the site."""
 
 import logging
+import time
+from collections.abc import Callable
 
 from core.contracts import Event, Frame
+from core.placement import FramePlacement
 from core.site import Site
 from detectors.pipeline import CameraPipeline
 
@@ -13,11 +16,13 @@ class CameraPipelines:
     """Camera id → pipeline. A new site is applied lazily, on the event loop, before the camera's
     next frame, so a pipeline is never re-configured while a worker thread runs it."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.site: Site | None = None
         self._site_gen = 0
         self._pipelines: dict[str, tuple[CameraPipeline, int]] = {}
         self._partition: dict[str, int] = {}
+        self._seen: dict[str, float] = {}  # camera → clock() of its last frame here
+        self._clock = clock
 
     def __len__(self) -> int:
         return len(self._pipelines)
@@ -41,16 +46,36 @@ class CameraPipelines:
                 pipeline.configure(school, camera, models)
         self._pipelines[frame.camera_id] = (pipeline, self._site_gen)
         self._partition[frame.camera_id] = partition
+        self._seen[frame.camera_id] = self._clock()
         return pipeline
 
     def drop_partitions(self, partitions: set[int]) -> list[Event]:
         """Forget the cameras of partitions this worker lost; close their open incidents so none
         stays open forever (the new owner rebuilds state and opens its own if still true)."""
+        return self._drop([c for c, part in self._partition.items() if part in partitions])
+
+    def drop_moved(self, partitions: int, owned: set[int], idle_s: float) -> list[Event]:
+        """Forget the cameras a new site placed on a partition this worker does not own (ingest
+        publishes them there now), closing their open incidents. A camera is dropped only once
+        no frame of it arrived for ``idle_s`` on the partition this worker still owns: frames
+        published before the move are judged first, and a producer that ignores the placement
+        (frames keep coming) keeps its camera."""
+        if self.site is None or not owned:
+            return []
+        placement = FramePlacement.of(self.site, partitions)
+        quiet_since = self._clock() - idle_s
+        return self._drop([
+            c for c, part in self._partition.items()
+            if c in placement.placed and placement.placed[c] not in owned and part in owned
+            and self._seen.get(c, 0.0) < quiet_since
+        ])
+
+    def _drop(self, cameras: list[str]) -> list[Event]:
         events: list[Event] = []
-        for camera_id, part in list(self._partition.items()):
-            if part in partitions:
-                del self._partition[camera_id]
-                entry = self._pipelines.pop(camera_id, None)
-                if entry is not None:
-                    events.extend(entry[0].close_all("camera handed over to another detector"))
+        for camera_id in cameras:
+            del self._partition[camera_id]
+            self._seen.pop(camera_id, None)
+            entry = self._pipelines.pop(camera_id, None)
+            if entry is not None:
+                events.extend(entry[0].close_all("camera handed over to another detector"))
         return events

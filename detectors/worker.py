@@ -12,10 +12,12 @@ from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
+from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from aiokafka.errors import CommitFailedError, IllegalStateError, RebalanceInProgressError
 
 from core.bus import KafkaPublisher, ensure_topics, make_consumer, to_record
 from core.contracts import Event
+from core.frame_assignor import FrameAssignor
 from core.frame_janitor import tidy_once
 from core.frame_topics import FrameTopics
 from core.kafka_probe import consumer_lag
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 SiteCallback = Callable[[Site], Awaitable[None]]
 MAX_BATCH = 64  # records per commit: keeps commits frequent and stop responsive
 LAG_EVERY_S = 5.0  # consumer lag is sampled this often (one ListOffsets request)
+MOVED_IDLE_S = 10.0  # a camera a new site moved away is dropped after this long without frames here
 
 
 class _Handler(FrameHandler):
@@ -115,9 +118,10 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         handler = _Handler(publisher, pipelines, max_age_s=settings.max_frame_age_s, holdback=HoldBack())
         # A dead member's partitions move after about the session timeout plus a join window.
         listener = _Rebalance(pipelines, handler, takeover_s=2 * settings.session_timeout_ms / 1000 + 10)
+        assignor = FrameAssignor()  # one per process: it remembers our partitions across consumers
         subscribed = settings.frame_topics.live_topics(_now_ms())
         site_task = asyncio.create_task(follow_site(bootstrap, on_site, stop), name="detect-site")
-        consumer = await _consumer(settings, bootstrap, subscribed, listener)
+        consumer = await _consumer(settings, bootstrap, subscribed, listener, assignor)
         log.info("detect role consuming %s as group %r", ", ".join(subscribed), DETECTORS_GROUP)
         next_sample = 0.0
         try:
@@ -125,6 +129,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
                 if time.monotonic() >= next_sample:
                     next_sample = time.monotonic() + LAG_EVERY_S
                     await _sample(consumer, pipelines)
+                    await _drop_moved(consumer, handler, settings.frame_partitions)
                 if site_task.done():
                     site_task = _restart_site(site_task, bootstrap, on_site, stop)
                 live = settings.frame_topics.live_topics(_now_ms())
@@ -133,7 +138,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
                     # A fresh consumer, not subscribe() on the running one: aiokafka's fetcher asserts
                     # when the subscription changes while it waits for an assignment.
                     await consumer.stop()
-                    consumer = await _consumer(settings, bootstrap, subscribed, listener)
+                    consumer = await _consumer(settings, bootstrap, subscribed, listener, assignor)
                     handler.allow_backlog(extra_s=settings.session_timeout_ms / 1000 + 5, for_s=30)
                     log.info("frame topics now %s", ", ".join(subscribed))
                 await _one_batch(consumer, handler, publisher)
@@ -146,7 +151,11 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
 
 
 async def _consumer(
-    settings: Settings, bootstrap: str, topics: list[str], listener: ConsumerRebalanceListener
+    settings: Settings,
+    bootstrap: str,
+    topics: list[str],
+    listener: ConsumerRebalanceListener,
+    assignor: FrameAssignor,
 ) -> AIOKafkaConsumer:
     consumer = make_consumer(
         bootstrap,
@@ -157,6 +166,7 @@ async def _consumer(
         offset_reset="earliest" if settings.frame_topics.bucketed else "latest",
         session_timeout_ms=settings.session_timeout_ms,
         client_id="detectors",
+        assignors=(assignor, RoundRobinPartitionAssignor),  # round-robin: a group with an older member
     )
     consumer.subscribe(topics, listener=listener)
     if isinstance(listener, _Rebalance):
@@ -193,6 +203,16 @@ async def _sample(consumer: AIOKafkaConsumer, pipelines: CameraPipelines) -> Non
         metrics.LAG.labels(tp.topic, str(tp.partition)).set(behind)
     metrics.PARTITIONS.set(sum(1 for tp in consumer.assignment() if FrameTopics.is_frame_topic(tp.topic)))
     metrics.CAMERAS.set(len(pipelines))
+
+
+async def _drop_moved(consumer: AIOKafkaConsumer, handler: _Handler, partitions: int) -> None:
+    """Close and forget the cameras a new site placed on partitions another worker owns."""
+    owned = {tp.partition for tp in consumer.assignment() if FrameTopics.is_frame_topic(tp.topic)}
+    closes = handler.pipelines.drop_moved(partitions, owned, MOVED_IDLE_S)
+    if closes:
+        log.info("cameras moved to other partitions by the site; closing %d open incident(s)", len(closes))
+        await handler.publish(closes)
+        await handler.publisher.flush()
 
 
 def _now_ms() -> int:

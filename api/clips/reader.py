@@ -2,25 +2,32 @@
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
-from aiokafka.partitioner import DefaultPartitioner
 
 from core.bus import make_consumer
 from core.contracts import Frame
 from core.errors import ContractError
 from core.frame_topics import FrameTopics
+from core.placement import FramePlacement
 from core.seek import offset_for_time
 
 MAX_CLIP_FRAMES = 600
 
 
 async def read_window(
-    bootstrap: str, topics: FrameTopics, camera_id: str, start_ms: int, end_ms: int
+    bootstrap: str,
+    topics: FrameTopics,
+    camera_id: str,
+    start_ms: int,
+    end_ms: int,
+    placement: FramePlacement | None = None,
 ) -> list[Frame]:
     """The camera's frames captured in [start_ms, end_ms], in capture order.
 
-    Frames are keyed by camera, so only the camera's partition of each topic is read; the
-    seek uses the record timestamps (producer time ≈ capture time) and the filter uses the
-    capture time each frame carries."""
+    A camera's frames are on one partition of each topic: the one ``placement`` (the site in
+    force) names, else where the key hashes; the other partitions are read only when that one
+    has none of them (the site moved the camera since). The seek uses the record timestamps
+    (producer time ≈ capture time) and the filter uses the capture time each frame carries."""
+    placement = placement or FramePlacement(topics.partitions)
     consumer = make_consumer(bootstrap, offset_reset="earliest", max_partition_fetch_bytes=4 * 1024 * 1024)
     await consumer.start()
     frames: list[Frame] = []
@@ -34,17 +41,26 @@ async def read_window(
             partitions = layout.get(topic)
             if not partitions:
                 continue  # an expired or never-created bucket
-            tp = TopicPartition(topic, DefaultPartitioner()(key, sorted(partitions), sorted(partitions)))
-            consumer.assign([tp])
-            # Seek a little early: record time is send time, slightly after capture time.
-            begin = await offset_for_time(consumer, tp, start_ms - 2000)
-            if begin is None:
-                continue
-            frames.extend(await _collect(consumer, tp, begin, key, start_ms, end_ms))
+            for partition in placement.candidates(camera_id, partitions):
+                found = await _read_partition(consumer, TopicPartition(topic, partition), key, start_ms, end_ms)
+                frames.extend(found)
+                if found:
+                    break
     finally:
         await consumer.stop()
     frames.sort(key=lambda f: (f.captured_ms, f.seq))
     return frames[:MAX_CLIP_FRAMES]
+
+
+async def _read_partition(
+    consumer: AIOKafkaConsumer, tp: TopicPartition, key: bytes, start_ms: int, end_ms: int
+) -> list[Frame]:
+    consumer.assign([tp])
+    # Seek a little early: record time is send time, slightly after capture time.
+    begin = await offset_for_time(consumer, tp, start_ms - 2000)
+    if begin is None:
+        return []
+    return await _collect(consumer, tp, begin, key, start_ms, end_ms)
 
 
 async def _partitions(consumer: AIOKafkaConsumer, topics: list[str]) -> dict[str, set[int]]:
@@ -66,6 +82,8 @@ async def _collect(
         if not records:
             return out
         for rec in records:
+            if rec.timestamp > end_ms + 10_000:  # also ends a partition without the camera's frames
+                return out
             if rec.key != key:
                 continue
             try:
@@ -76,6 +94,4 @@ async def _collect(
                 return out
             if frame.captured_ms >= start_ms:
                 out.append(frame)
-            if rec.timestamp > end_ms + 10_000:
-                return out
     return out

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 
 from sqlalchemy import or_, select, update
 
@@ -19,6 +20,8 @@ from api.db import Database
 from api.media import MediaStore
 from api.models import EventRow
 from core.frame_topics import FrameTopics
+from core.placement import FramePlacement
+from core.site import Site
 
 log = logging.getLogger(__name__)
 PENDING = "pending:"
@@ -28,13 +31,14 @@ STALE_CLAIM_MS = 120_000
 
 class ClipWorker:
     def __init__(self, db: Database, media: MediaStore, bootstrap: str, topics: FrameTopics,
-                 before_s: float, after_s: float) -> None:
+                 before_s: float, after_s: float, site: Callable[[], Site | None] = lambda: None) -> None:
         self.db = db
         self.media = media
         self.bootstrap = bootstrap
         self.topics = topics
         self.before_ms = int(before_s * 1000)
         self.after_ms = int(after_s * 1000)
+        self.site = site  # the site in force: it says which frame partition carries each camera
         self.cut = 0
 
     async def due(self, now_ms: int) -> list[str]:
@@ -68,7 +72,8 @@ class ClipWorker:
 
     async def make(self, row: EventRow) -> None:
         start, end = row.started_ms - self.before_ms, row.started_ms + self.after_ms
-        frames = await read_window(self.bootstrap, self.topics, row.camera_id, start, end)
+        placement = FramePlacement.of(self.site(), self.topics.partitions)
+        frames = await read_window(self.bootstrap, self.topics, row.camera_id, start, end, placement)
         path: str = NONE
         sha: str | None = None
         try:

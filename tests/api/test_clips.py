@@ -92,3 +92,33 @@ async def test_no_frames_marks_the_event_without_a_clip(fresh_broker: EmbeddedBr
         row = (await s.execute(EventRow.__table__.select())).one()
     assert row.clip_path == NONE and row.clip_sha256 is None
     await db.close()
+
+
+async def test_frames_are_found_on_the_camera_s_placed_partition_and_after_the_site_moved_it(
+    fresh_broker: EmbeddedBroker,
+) -> None:
+    """Ingest publishes a camera on the partition the site places it on (core.placement), not
+    where its key hashes; without the site, or after the site moved the camera, the reader
+    looks at the other partitions too."""
+    from api.clips.reader import read_window
+    from core.placement import FramePlacement, hashed_partition
+
+    topics = FrameTopics(partitions=6)
+    await tidy_once(fresh_broker.bootstrap, topics)
+    placement = FramePlacement(6, {"cam-a1": 4, "cam-other": 0})
+    assert hashed_partition("cam-a1", 6) != 4
+    start = int(time.time() * 1000) - 20_000
+    async with KafkaPublisher(fresh_broker.bootstrap) as pub:
+        for i in range(30):
+            for cam in ("cam-a1", "cam-other"):
+                frame = _frame(cam, start + i * 200, i)
+                await pub.publish(topics.topic_for(frame.captured_ms), frame.jpeg, key=frame.key,
+                                  headers=frame.headers(), timestamp_ms=frame.captured_ms,
+                                  partition=placement.partition(cam))
+    window = (start + 1000, start + 3000)  # frames 5..15
+    placed = await read_window(fresh_broker.bootstrap, topics, "cam-a1", *window, placement)
+    assert [f.seq for f in placed] == list(range(5, 16))
+    moved = FramePlacement(6, {"cam-a1": 2})
+    for guess in (moved, None):
+        found = await read_window(fresh_broker.bootstrap, topics, "cam-a1", *window, guess)
+        assert [f.seq for f in found] == list(range(5, 16)), guess

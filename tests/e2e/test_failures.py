@@ -192,19 +192,13 @@ PATTERNS: dict[str, Script] = {
 }
 
 
-def _even_and_odd(prefix: str, partitions: int = 6) -> list[str]:
-    """Two camera ids, one on an even and one on an odd frame partition: the group's round-robin
-    assignor gives one detector the even partitions and the other the odd ones, so whichever is
-    killed, every pattern has one orphaned camera and one control."""
-    from aiokafka.partitioner import murmur2
-
-    found: dict[int, str] = {}
-    for n in range(100):
-        cam = f"{prefix}-{n}"
-        found.setdefault((murmur2(cam.encode()) & 0x7FFFFFFF) % partitions % 2, cam)
-        if len(found) == 2:
-            return [found[0], found[1]]
-    raise AssertionError(prefix)
+def _even_and_odd(prefix: str) -> list[str]:
+    """Two cameras per pattern, listed one after the other in the site: ingest places the site's
+    i-th camera on frame partition i mod 6 (core.placement), so one lands on an even and one on an
+    odd partition, and the detectors' assignor (core.frame_assignor) gives one detector the even
+    partitions and the other the odd ones: whichever is killed, every pattern has one orphaned
+    camera and one control."""
+    return [f"{prefix}-even", f"{prefix}-odd"]
 
 
 async def test_sigkill_a_detector_its_cameras_resume_and_no_incident_is_lost_or_doubled(
@@ -229,6 +223,7 @@ async def test_sigkill_a_detector_its_cameras_resume_and_no_incident_is_lost_or_
     d1.stop(signal.SIGKILL)
     killed_at = time.time()
     assert len(orphans) == len(PATTERNS), f"expected one orphan per pattern, detect-1 had {sorted(orphans)}"
+    assert {o.rsplit("-", 1)[0] for o in orphans} == {f"cam-{name}" for name in PATTERNS}, sorted(orphans)
     resumed: dict[str, float] = {}
     while set(resumed) != orphans and time.time() - killed_at < 40:
         seen = _by_label(await asyncio.to_thread(_metrics, m2), "bk_detect_camera_last_capture_ms")
