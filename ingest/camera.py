@@ -1,5 +1,5 @@
-"""One camera inside the ingest service: its reader thread, the pump that samples the newest
-picture at detect rate, the sender that encodes and publishes frames, and its status.
+"""One camera inside the ingest service: its reader thread, which samples pictures at detect
+rate and encodes them where they were read, the sender that publishes frames, and its status.
 
 A camera's failures stay inside its worker: every loop catches and logs, so a bad camera never
 disturbs another one or the process.
@@ -11,7 +11,7 @@ import itertools
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from concurrent.futures import Executor
+from dataclasses import dataclass
 from typing import Any
 
 from core.bus import Publisher
@@ -19,7 +19,7 @@ from core.contracts import CameraStatus, Frame
 from core.settings import Settings
 from core.topics import CAMERA_STATUS
 from ingest import metrics
-from ingest.encode import encode_jpeg
+from ingest.encode import frame_jpeg, passes_through
 from ingest.latest import DropOldestQueue
 from ingest.options import IngestOptions
 from ingest.reader import CameraReader, Grabbed
@@ -27,6 +27,18 @@ from ingest.sources import Source, make_source
 from ingest.status import StatusTracker
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A sampled picture ready to publish: its JPEG, size and capture time; ``passthrough``
+    when the JPEG is the camera's own."""
+
+    jpeg: bytes
+    width: int
+    height: int
+    captured_ms: int
+    passthrough: bool
 
 
 class CameraWorker:
@@ -42,7 +54,6 @@ class CameraWorker:
         settings: Settings,
         options: IngestOptions,
         publisher: Publisher,
-        executor: Executor,
         seq: "itertools.count[int]",
         source_factory: Callable[[str], Source] = make_source,
     ) -> None:
@@ -52,19 +63,28 @@ class CameraWorker:
         self._settings = settings
         self._options = options
         self._publisher = publisher
-        self._executor = executor
         self._seq = seq
-        self.reader = CameraReader(camera_id, url, backoff=options.backoff, source_factory=source_factory)
+        self.partition: int | None = None  # the frame partition (core.placement), set by the fleet
+        self.reader = CameraReader(
+            camera_id,
+            url,
+            backoff=options.backoff,
+            source_factory=source_factory,
+            sample_fps=settings.detect_fps,
+            on_sample=self._encode,
+            nice=options.reader_nice,
+        )
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.tracker = StatusTracker(camera_id, school_id, stall_s=options.stall_s)
-        self.queue: DropOldestQueue[Grabbed] = DropOldestQueue(options.queue_size)
+        self.queue: DropOldestQueue[Encoded] = DropOldestQueue(options.queue_size)
         self._tasks: list[asyncio.Task[None]] = []
         self._log = logging.LoggerAdapter(log, {"camera_id": camera_id})
 
     def start(self) -> None:
         metrics.init_camera(self.camera_id)
+        self._loop = asyncio.get_running_loop()
         self.reader.start()
         self._tasks = [
-            asyncio.create_task(self._guard(self._pump), name=f"pump-{self.camera_id}"),
             asyncio.create_task(self._guard(self._send), name=f"send-{self.camera_id}"),
             asyncio.create_task(self._guard(self._monitor), name=f"status-{self.camera_id}"),
         ]
@@ -104,36 +124,32 @@ class CameraWorker:
                 self._log.exception("camera %s: %s failed; restarting it", self.camera_id, loop_fn.__name__)
                 await asyncio.sleep(1.0)
 
-    async def _pump(self) -> None:
-        """Take the newest picture at detect_fps; never wait for the sender (drop-oldest queue)."""
-        loop = asyncio.get_running_loop()
-        interval = 1.0 / self._settings.detect_fps
-        due = loop.time()
-        last = 0
-        while True:
-            grabbed = self.reader.latest()
-            if grabbed is not None and grabbed.number != last:
-                last = grabbed.number
-                if not self.queue.put(grabbed):
-                    metrics.FRAMES_DROPPED.labels(self.camera_id).inc()
-            due += interval
-            now = loop.time()
-            if due < now:
-                due = now
-            await asyncio.sleep(due - now)
+    def _encode(self, grabbed: Grabbed) -> None:
+        """On the reader thread, for each sampled picture: its JPEG (the camera's own when it
+        fits), queued for the sender without waiting (the oldest is dropped when full)."""
+        width = self._settings.detect_width
+        jpeg, w, h = frame_jpeg(grabbed.image, width, self._settings.jpeg_quality)
+        encoded = Encoded(jpeg, w, h, grabbed.captured_ms, passes_through(grabbed.image, width))
+        assert self._loop is not None, "start() sets the loop before the reader runs"
+        self._loop.call_soon_threadsafe(self._enqueue, encoded)
+
+    def _enqueue(self, encoded: Encoded) -> None:
+        if not self.queue.put(encoded):
+            metrics.FRAMES_DROPPED.labels(self.camera_id).inc()
 
     async def _send(self) -> None:
-        loop = asyncio.get_running_loop()
-        width, quality = self._settings.detect_width, self._settings.jpeg_quality
+        published = metrics.FRAMES_PUBLISHED.labels(self.camera_id)
+        passthrough = metrics.FRAMES_PASSTHROUGH.labels(self.camera_id)
+        latency = metrics.PUBLISH_LATENCY.labels(self.camera_id)
         failing = False
         while True:
-            grabbed = await self.queue.get()
-            jpeg, w, h = await loop.run_in_executor(self._executor, encode_jpeg, grabbed.image, width, quality)
-            frame = Frame(self.camera_id, self.school_id, grabbed.captured_ms, next(self._seq), w, h, jpeg)
+            encoded = await self.queue.get()
+            jpeg, w, h, captured_ms = encoded.jpeg, encoded.width, encoded.height, encoded.captured_ms
+            frame = Frame(self.camera_id, self.school_id, captured_ms, next(self._seq), w, h, jpeg)
             try:
                 await self._publisher.publish(
                     self._settings.frame_topics.topic_for(frame.captured_ms), frame.jpeg, key=frame.key,
-                    headers=frame.headers(), timestamp_ms=frame.captured_ms,
+                    headers=frame.headers(), timestamp_ms=frame.captured_ms, partition=self.partition,
                 )
             except Exception as exc:
                 if not failing:
@@ -141,8 +157,10 @@ class CameraWorker:
                 failing = True
                 continue
             failing = False
-            metrics.FRAMES_PUBLISHED.labels(self.camera_id).inc()
-            metrics.PUBLISH_LATENCY.labels(self.camera_id).observe(max(0.0, time.time() - grabbed.captured_ms / 1000))
+            published.inc()
+            if encoded.passthrough:
+                passthrough.inc()
+            latency.observe(max(0.0, time.time() - captured_ms / 1000))
 
     async def _monitor(self) -> None:
         loop = asyncio.get_running_loop()

@@ -20,3 +20,8 @@ class SourceError(IngestError):
         self.detail = detail
         self.permanent = permanent
         super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+class CorruptPicture(IngestError):
+    """One picture from a camera cannot be used (a damaged or truncated JPEG); the stream and
+    its reader go on with the next one."""

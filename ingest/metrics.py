@@ -19,6 +19,18 @@ FRAMES_DROPPED = Counter(
     ["camera_id"],
     registry=REGISTRY,
 )
+FRAMES_PASSTHROUGH = Counter(
+    "bk_ingest_frames_passthrough",
+    "Frames published as the camera's own JPEG, neither decoded nor re-encoded.",
+    ["camera_id"],
+    registry=REGISTRY,
+)
+FRAMES_CORRUPT = Counter(
+    "bk_ingest_frames_corrupt",
+    "Pictures skipped because they could not be used (a damaged JPEG).",
+    ["camera_id"],
+    registry=REGISTRY,
+)
 RECONNECTS = Counter(
     "bk_ingest_reconnects", "Attempts to reopen a camera after a failure.", ["camera_id"], registry=REGISTRY
 )
@@ -44,6 +56,8 @@ _PER_CAMERA = (
     FRAMES_READ,
     FRAMES_PUBLISHED,
     FRAMES_DROPPED,
+    FRAMES_PASSTHROUGH,
+    FRAMES_CORRUPT,
     RECONNECTS,
     LAST_FRAME_AGE,
     CAPTURE_FPS,

@@ -15,7 +15,13 @@ class IngestOptions(BaseModel):
     queue_size: int = Field(
         default=2, ge=1, le=100, description="Frames waiting per camera before the oldest is dropped."
     )
-    encode_threads: int = Field(default=2, ge=1, le=64, description="Threads that resize and JPEG-encode frames.")
+    reader_nice: int = Field(
+        default=5,
+        ge=0,
+        le=19,
+        description="Niceness added to reader threads (they decode and encode), so that when the CPU is short the "
+        "event loop that publishes their frames is not starved and encoded frames are not dropped unpublished.",
+    )
     backoff: BackoffPolicy = Field(default_factory=lambda: BackoffPolicy(), description="Reconnect delays.")
     reader_join_s: float = Field(default=8.0, gt=0, description="How long to wait for a reader thread at stop.")
     metrics_port: int | None = Field(

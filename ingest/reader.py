@@ -1,30 +1,36 @@
-"""One reader thread per camera: drain the source at its native rate, keep only the newest
-picture (so what we publish never lags), reconnect with backoff after failures."""
+"""One reader thread per camera: drain the source at its native rate, retrieve only the pictures
+due at the sample rate (so the others are never converted), hand each one on at once (so what we
+publish never lags), reconnect with backoff after failures."""
 
+import contextlib
 import logging
+import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from ingest import metrics
 from ingest.backoff import Backoff, BackoffPolicy
-from ingest.errors import SourceError
+from ingest.errors import CorruptPicture, SourceError
+from ingest.picture import Picture
+from ingest.sampler import RateSampler
 from ingest.sources import Source, make_source
 
 log = logging.getLogger(__name__)
 FPS_WINDOW_S = 3.0
+CORRUPT_LIMIT = 25  # unusable pictures in a row before the stream counts as broken
+CORRUPT_LOG_S = 60.0  # at most one warning about unusable pictures per camera this often
 
 
 @dataclass(frozen=True, slots=True)
 class Grabbed:
-    """A picture as the reader got it: ``captured_ms`` is wall-clock epoch ms, ``number``
-    counts pictures since the reader started (consumers use it to spot a new one)."""
+    """A picture as the reader got it (BGR, or the camera's own JPEG): ``captured_ms`` is
+    wall-clock epoch ms, ``number`` counts pictures since the reader started (consumers use it to
+    spot a new one)."""
 
-    image: np.ndarray
+    image: Picture
     captured_ms: int
     monotonic: float
     number: int
@@ -50,7 +56,11 @@ class ReaderStats:
 
 
 class CameraReader:
-    """Owns one camera's source on a daemon thread; everything it exposes is thread-safe."""
+    """Owns one camera's source on a daemon thread; everything it exposes is thread-safe.
+
+    Every picture is grabbed; ``sample_fps`` of them a second (all when None) are retrieved,
+    kept as :meth:`latest` and passed to ``on_sample`` on the reader thread, which must not
+    wait for anything (it may encode). ``nice`` lowers the thread's scheduling priority."""
 
     def __init__(
         self,
@@ -59,14 +69,21 @@ class CameraReader:
         *,
         backoff: BackoffPolicy | None = None,
         source_factory: Callable[[str], Source] = make_source,
+        sample_fps: float | None = None,
+        on_sample: Callable[[Grabbed], None] | None = None,
+        nice: int = 0,
     ) -> None:
         self.camera_id = camera_id
         self.url = url
         self._backoff = Backoff(backoff)
         self._factory = source_factory
+        self._sample_fps = sample_fps
+        self._on_sample = on_sample
+        self._nice = nice
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._latest: Grabbed | None = None
+        self._last_frame: float | None = None  # monotonic time of the newest grab
         self._frames = 0
         self._reconnects = 0
         self._connected = False
@@ -74,6 +91,8 @@ class CameraReader:
         self._times: deque[float] = deque()
         self._transitions: deque[Transition] = deque(maxlen=64)
         self._last_reason = ""  # of the last failure, to log each new reason once
+        self._corrupt_logged = -CORRUPT_LOG_S
+        self._sample_error = ""  # of the last failing on_sample, to log each new error once
         self._thread = threading.Thread(target=self._run, name=f"reader-{camera_id}", daemon=True)
         self._log = logging.LoggerAdapter(log, {"camera_id": camera_id})
 
@@ -102,8 +121,7 @@ class CameraReader:
         with self._lock:
             times = [t for t in self._times if now - t <= FPS_WINDOW_S]
             fps = (len(times) - 1) / (times[-1] - times[0]) if len(times) >= 2 and times[-1] > times[0] else 0.0
-            last = self._latest.monotonic if self._latest else None
-            return ReaderStats(self._frames, self._reconnects, self._connected, last, fps, self._nominal)
+            return ReaderStats(self._frames, self._reconnects, self._connected, self._last_frame, fps, self._nominal)
 
     def _note(self, state: str, reason: str = "") -> None:
         with self._lock:
@@ -111,17 +129,49 @@ class CameraReader:
             self._transitions.append(Transition(state, reason, int(time.time() * 1000)))
         metrics.CAMERA_ONLINE.labels(self.camera_id).set(1 if state == "online" else 0)
 
-    def _store(self, image: np.ndarray) -> None:
-        now = time.monotonic()
+    def _count(self, now: float) -> int:
+        """Note one grabbed picture; its number."""
         with self._lock:
             self._frames += 1
-            self._latest = Grabbed(image, int(time.time() * 1000), now, self._frames)
+            self._last_frame = now
             self._times.append(now)
-            while self._times and now - self._times[0] > FPS_WINDOW_S:
+            while now - self._times[0] > FPS_WINDOW_S:
                 self._times.popleft()
-        metrics.FRAMES_READ.labels(self.camera_id).inc()
+            return self._frames
+
+    def _hand_on(self, grabbed: Grabbed) -> None:
+        with self._lock:
+            self._latest = grabbed
+        if self._on_sample is None:
+            return
+        try:
+            self._on_sample(grabbed)
+            self._sample_error = ""
+        except CorruptPicture:
+            raise
+        except Exception as exc:  # a failing consumer must not drop the camera
+            error = f"{type(exc).__name__}: {exc}"
+            if error != self._sample_error:
+                self._log.exception("camera %s: handing on a picture failed", self.camera_id)
+            self._sample_error = error
+
+    def _unusable(self, exc: CorruptPicture, in_a_row: int) -> None:
+        """Count a picture that could not be used; too many in a row and the stream is broken."""
+        metrics.FRAMES_CORRUPT.labels(self.camera_id).inc()
+        if in_a_row >= CORRUPT_LIMIT:
+            raise SourceError("not a video stream", f"{in_a_row} unusable pictures in a row, the last: {exc}")
+        now = time.monotonic()
+        if now - self._corrupt_logged >= CORRUPT_LOG_S:
+            self._corrupt_logged = now
+            self._log.warning("camera %s: skipped an unusable picture: %s", self.camera_id, exc)
 
     def _run(self) -> None:
+        if self._nice:
+            # Linux schedules threads one by one: a reader that yields the core keeps the event
+            # loop, which publishes every camera's frames, from being starved by the codec work.
+            with contextlib.suppress(OSError, AttributeError):
+                tid = threading.get_native_id()
+                os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + self._nice)
         attempts = 0
         while not self._stop.is_set():
             if attempts:
@@ -156,11 +206,26 @@ class CameraReader:
             self._note("online")
             self._last_reason = ""
             self._log.info("camera %s: connected", self.camera_id)
-            first = True
+            sampler = RateSampler(self._sample_fps) if self._sample_fps else None
+            read = metrics.FRAMES_READ.labels(self.camera_id)
+            first, corrupt = True, 0
             while not self._stop.is_set():
-                self._store(source.read())
+                source.grab()
+                now = time.monotonic()
+                number = self._count(now)
+                read.inc()
                 if first:
                     self._backoff.reset()
                     first = False
+                if sampler is not None and not sampler.due(now):
+                    continue  # drained, never converted
+                captured_ms = int(time.time() * 1000)
+                try:
+                    self._hand_on(Grabbed(source.retrieve(), captured_ms, now, number))
+                except CorruptPicture as exc:
+                    corrupt += 1
+                    self._unusable(exc, corrupt)
+                    continue
+                corrupt = 0
         finally:
             source.close()

@@ -10,11 +10,11 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
 
 from core.bus import KafkaPublisher, Publisher, ensure_topics
 from core.frame_janitor import run_janitor, tidy_once
 from core.metrics_http import serving
+from core.placement import FramePlacement
 from core.settings import Settings
 from core.site import Site
 from core.site_feed import follow_site
@@ -36,13 +36,11 @@ class CameraFleet:
         settings: Settings,
         options: IngestOptions,
         publisher: Publisher,
-        executor: Executor,
         source_factory: Callable[[str], Source] = make_source,
     ) -> None:
         self._settings = settings
         self._options = options
         self._publisher = publisher
-        self._executor = executor
         self._factory = source_factory
         self.workers: dict[str, CameraWorker] = {}
         self._seqs: dict[str, itertools.count[int]] = {}
@@ -51,6 +49,7 @@ class CameraFleet:
     async def apply(self, site: Site) -> None:
         """Start, stop and restart cameras so the running set matches ``site``."""
         desired = {cam.id: (school.id, cam.url) for school, cam in site.cameras() if cam.enabled}
+        placement = FramePlacement.of(site, self._settings.frame_partitions)
         async with self._lock:
             stopping = []
             for cid, worker in list(self.workers.items()):
@@ -68,6 +67,7 @@ class CameraFleet:
             for cid, (school_id, url) in desired.items():
                 if cid not in self.workers:
                     self._start(cid, school_id, url)
+                self.workers[cid].partition = placement.partition(cid)  # before its sender first runs
             metrics.CAMERAS.set(len(self.workers))
 
     def _start(self, camera_id: str, school_id: str, url: str) -> None:
@@ -79,7 +79,6 @@ class CameraFleet:
             settings=self._settings,
             options=self._options,
             publisher=self._publisher,
-            executor=self._executor,
             seq=seq,
             source_factory=self._factory,
         )
@@ -113,8 +112,7 @@ async def run(settings: Settings, stop: asyncio.Event, options: IngestOptions | 
     )
     publisher = KafkaPublisher(bootstrap, client_id="bk-ingest")
     await publisher.start()
-    executor = ThreadPoolExecutor(max_workers=options.encode_threads, thread_name_prefix="bk-encode")
-    fleet = CameraFleet(settings, options, publisher, executor)
+    fleet = CameraFleet(settings, options, publisher)
     try:
         async with serving(metrics.REGISTRY, options.metrics_host, port, name="ingest metrics"):
             log.info("ingest started; following the site on Kafka %s", bootstrap)
@@ -123,7 +121,6 @@ async def run(settings: Settings, stop: asyncio.Event, options: IngestOptions | 
         try:
             await fleet.close()
         finally:
-            executor.shutdown(wait=True)
             await publisher.stop()
             if janitor is not None:
                 janitor.cancel()

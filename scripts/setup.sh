@@ -11,7 +11,7 @@ need_apt=()
 have() { dpkg -s "$1" >/dev/null 2>&1; }
 if [ "$WITH_TEST" = 1 ]; then
   for pkg in ffmpeg chromium gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-base \
-             gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav; do
+             gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav python3-numpy; do
     have "$pkg" || need_apt+=("$pkg")
   done
 else

@@ -1,8 +1,10 @@
-"""The camera source interface: open, read the next picture, close.
+"""The camera source interface: open, grab and retrieve pictures, close.
 
-Readers call :meth:`Source.read` in a loop on their own thread; a source either returns a BGR
-picture or raises :class:`~ingest.errors.SourceError` with a short reason. Sources that are
-not live (files, synthetic) pace themselves so they behave like a camera.
+Readers call :meth:`Source.grab` for every picture on their own thread, so the stream never
+falls behind, and :meth:`Source.retrieve` only for the pictures they hand on, so the others
+are never converted. A source raises :class:`~ingest.errors.SourceError` with a short reason
+when the stream fails. Sources that are not live (files, synthetic) pace themselves so they
+behave like a camera.
 """
 
 import abc
@@ -11,6 +13,7 @@ import time
 import numpy as np
 
 from ingest.errors import SourceError
+from ingest.picture import Picture
 
 __all__ = ["Pacer", "Source", "SourceError", "redact"]
 
@@ -32,6 +35,7 @@ class Source(abc.ABC):
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self._held: Picture | None = None
 
     @abc.abstractmethod
     def open(self) -> None:
@@ -40,6 +44,18 @@ class Source(abc.ABC):
     @abc.abstractmethod
     def read(self) -> np.ndarray:
         """Block until the next picture (BGR uint8); raise SourceError when the stream fails."""
+
+    def grab(self) -> None:
+        """Block until the next picture and take it in, converting as little as the stream
+        allows; raise SourceError when the stream fails. By default it reads the picture whole."""
+        self._held = self.read()
+
+    def retrieve(self) -> Picture:
+        """The picture the last :meth:`grab` took in: BGR, or the camera's own JPEG when the
+        stream carries JPEG. CorruptPicture when that one picture is unusable."""
+        if self._held is None:
+            raise SourceError("not open", f"{redact(self.url)}: retrieve() before grab()")
+        return self._held
 
     @abc.abstractmethod
     def close(self) -> None:

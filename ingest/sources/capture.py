@@ -18,7 +18,10 @@ from urllib.parse import parse_qs, urlsplit
 import cv2
 import numpy as np
 
+from ingest.errors import CorruptPicture
+from ingest.picture import Picture, as_bgr
 from ingest.sources.base import Pacer, Source, SourceError, redact
+from ingest.sources.jpeg_packets import JPEG_FOURCCS, fourcc, packet_jpeg, start_packets
 from ingest.sources.probe import check_reachable, explain_http, explain_rtsp
 
 FFMPEG_OPTIONS = "rtsp_transport;tcp|fflags;nobuffer|flags;low_delay|max_delay;0"
@@ -88,12 +91,16 @@ def _plausible_fps(value: float) -> float | None:
 
 class CaptureSource(Source):
     """A stream opened with cv2.VideoCapture(CAP_FFMPEG). Subclasses say what to open and how
-    to tell "cannot connect" from "not a video stream"."""
+    to tell "cannot connect" from "not a video stream". MJPEG streams are read as the camera's
+    JPEGs (see :mod:`ingest.sources.jpeg_packets`), everything else as decoded BGR pictures."""
+
+    JPEG_PACKETS = True  # may this backend hand out an MJPEG stream's packets
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
         self._cap: cv2.VideoCapture | None = None
-        self._first: np.ndarray | None = None
+        self._first = False  # open() took the first picture in already
+        self._packets = False
         self._fps: float | None = None
 
     def _target(self) -> str:
@@ -108,7 +115,7 @@ class CaptureSource(Source):
     def _open_capture(self) -> cv2.VideoCapture:
         return open_ffmpeg(self._target(), low_latency=urlsplit(self.url).scheme in {"rtsp", "rtsps"})
 
-    def open(self) -> None:
+    def _connect(self) -> cv2.VideoCapture:
         self.close()
         self._precheck()
         cap = self._open_capture()
@@ -117,31 +124,62 @@ class CaptureSource(Source):
             self._explain_failure()
             raise SourceError("not a video stream", f"OpenCV/FFmpeg could not open {redact(self.url)}")
         self._cap = cap
+        self._fps = _plausible_fps(float(cap.get(cv2.CAP_PROP_FPS) or 0.0))
+        return cap
+
+    def open(self) -> None:
+        cap = self._connect()
+        if self.JPEG_PACKETS and fourcc(cap) in JPEG_FOURCCS:
+            first = start_packets(cap, redact(self.url))
+            if first is not None:
+                self._held, self._first, self._packets = first, True, True
+                return
+            cap = self._connect()
         ok, frame = cap.read()
-        first = _check_frame(frame) if ok else None
-        if first is None:
+        image = _check_frame(frame) if ok else None
+        if image is None:
             self.close()
             raise SourceError("not a video stream", f"{redact(self.url)} opened but gave no picture")
-        self._first = first
-        self._fps = _plausible_fps(float(cap.get(cv2.CAP_PROP_FPS) or 0.0))
+        self._held, self._first = image, True
 
-    def _grab(self) -> np.ndarray | None:
+    @property
+    def passthrough(self) -> bool:
+        """True while pictures come as the camera's JPEGs."""
+        return self._packets
+
+    def grab(self) -> None:
         if self._cap is None:
-            raise SourceError("not open", self.url)
-        ok, frame = self._cap.read()
-        return _check_frame(frame) if ok else None
+            raise SourceError("not open", redact(self.url))
+        if self._first:
+            self._first = False
+            return
+        self._held = None
+        if not self._cap.grab():
+            raise SourceError("stream ended", f"no picture from {redact(self.url)}")
+
+    def retrieve(self) -> Picture:
+        if self._held is not None:
+            return self._held
+        if self._cap is None:
+            raise SourceError("not open", redact(self.url))
+        if self._packets:
+            picture: Picture = packet_jpeg(*self._cap.retrieve())
+        else:
+            ok, frame = self._cap.retrieve()
+            image = _check_frame(frame) if ok else None
+            if image is None:
+                raise CorruptPicture("the decoder gave no picture for this frame")
+            picture = image
+        self._held = picture  # a second retrieve() of the same grab gives the same picture
+        return picture
 
     def read(self) -> np.ndarray:
-        if self._first is not None:
-            first, self._first = self._first, None
-            return first
-        frame = self._grab()
-        if frame is None:
-            raise SourceError("stream ended", f"no picture from {redact(self.url)}")
-        return frame
+        self.grab()
+        return as_bgr(self.retrieve())
 
     def close(self) -> None:
-        cap, self._cap, self._first = self._cap, None, None
+        cap, self._cap = self._cap, None
+        self._held, self._first, self._packets = None, False, False
         if cap is not None:
             cap.release()
 
@@ -209,22 +247,28 @@ class FileSource(CaptureSource):
         super().open()
         self._pacer = Pacer(self._fps or 25.0)
 
-    def read(self) -> np.ndarray:
+    def grab(self) -> None:
         if self._pacer is not None:
             self._pacer.wait()
-        if self._first is not None:
-            return super().read()
-        frame = self._grab()
-        if frame is None and self.loop and self._cap is not None:
-            self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
-            frame = self._grab()
-        if frame is None:
-            raise SourceError("stream ended", f"end of {self.path}")
-        return frame
+        try:
+            super().grab()
+            return
+        except SourceError:
+            if self._cap is None:
+                raise
+            if not self.loop:
+                raise SourceError("stream ended", f"end of {self.path}") from None
+        self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+        try:
+            super().grab()
+        except SourceError:
+            raise SourceError("stream ended", f"end of {self.path}") from None
 
 
 class DeviceSource(CaptureSource):
     """A local capture device such as /dev/video0 (V4L2)."""
+
+    JPEG_PACKETS = False  # V4L2 has no raw packet mode; it decodes MJPEG webcams itself
 
     def _precheck(self) -> None:
         if not Path(self.url).exists():

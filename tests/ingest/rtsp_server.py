@@ -1,7 +1,7 @@
 """A tiny RTSP server for tests and benchmarks, run with the SYSTEM python (/usr/bin/python3 has
 GStreamer's ``gi``; the project venv does not)::
 
-    /usr/bin/python3 rtsp_server.py PORT [--codec h264|h265] [--auth USER:PASS] [--stamp]
+    /usr/bin/python3 rtsp_server.py PORT [--codec h264|h265|mjpeg] [--auth USER:PASS] [--stamp]
                                          [--size 320x240] [--fps 10]
 
 Serves a live test pattern at rtsp://127.0.0.1:PORT/live and prints "ready" once listening.
@@ -24,6 +24,8 @@ from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 ENCODERS = {
     "h264": "x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! rtph264pay name=pay0 pt=96",
     "h265": "x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! rtph265pay name=pay0 pt=96",
+    # RTP/JPEG (RFC 2435) carries 4:2:0 and 4:2:2 only
+    "mjpeg": "videoconvert ! video/x-raw,format=I420 ! jpegenc quality=80 ! rtpjpegpay name=pay0 pt=26",
 }
 STAMP_BITS = 48
 STAMP_COLUMNS = 24  # two rows of 24 blocks across the top quarter of the picture

@@ -4,7 +4,6 @@ import asyncio
 import itertools
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import ClassVar
 
 import numpy as np
@@ -59,7 +58,7 @@ async def _until(predicate: object, timeout_s: float = 10.0, what: str = "condit
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
-def _worker(pub: MemoryPublisher, executor: ThreadPoolExecutor, camera_id: str = "valve") -> CameraWorker:
+def _worker(pub: MemoryPublisher, camera_id: str = "valve") -> CameraWorker:
     return CameraWorker(
         camera_id,
         "school",
@@ -67,7 +66,6 @@ def _worker(pub: MemoryPublisher, executor: ThreadPoolExecutor, camera_id: str =
         settings=SETTINGS,
         options=OPTIONS,
         publisher=pub,
-        executor=executor,
         seq=itertools.count(1),
         source_factory=Valve,
     )
@@ -77,27 +75,26 @@ async def test_frames_stall_and_recovery() -> None:
     Valve.flowing.set()
     Valve.quit.clear()
     pub = MemoryPublisher()
-    with ThreadPoolExecutor(2) as executor:
-        worker = _worker(pub, executor)
-        worker.start()
-        try:
-            await _until(lambda: len(pub.topics[FRAMES]) >= 5, what="frames")
-            frames = [Frame.decode(r.key, r.value, r.headers) for r in pub.topics[FRAMES]]
-            assert [f.seq for f in frames] == list(range(1, len(frames) + 1))
-            assert all((f.width, f.height) == (64, 24) for f in frames)  # resized, aspect kept
-            Valve.flowing.clear()
-            await _until(lambda: any(s.state == "stalled" for s in _statuses(pub)), what="stalled")
-            Valve.flowing.set()
-            await _until(lambda: _statuses(pub)[-1].state == "online", what="online again")
-            states = [s.state for s in _statuses(pub)]
-            assert states[0] == "online" and "stalled" in states
-            # Heartbeats repeat the state with a newer report time and the same since.
-            await _until(lambda: len(_statuses(pub)) >= len(states) + 1, what="a heartbeat")
-            beat = _statuses(pub)[-1]
-            assert beat.state == "online" and beat.reported_ms >= beat.since_ms
-        finally:
-            Valve.quit.set()
-            await worker.stop(final_reason="test over")
+    worker = _worker(pub)
+    worker.start()
+    try:
+        await _until(lambda: len(pub.topics[FRAMES]) >= 5, what="frames")
+        frames = [Frame.decode(r.key, r.value, r.headers) for r in pub.topics[FRAMES]]
+        assert [f.seq for f in frames] == list(range(1, len(frames) + 1))
+        assert all((f.width, f.height) == (64, 24) for f in frames)  # resized, aspect kept
+        Valve.flowing.clear()
+        await _until(lambda: any(s.state == "stalled" for s in _statuses(pub)), what="stalled")
+        Valve.flowing.set()
+        await _until(lambda: _statuses(pub)[-1].state == "online", what="online again")
+        states = [s.state for s in _statuses(pub)]
+        assert states[0] == "online" and "stalled" in states
+        # Heartbeats repeat the state with a newer report time and the same since.
+        await _until(lambda: len(_statuses(pub)) >= len(states) + 1, what="a heartbeat")
+        beat = _statuses(pub)[-1]
+        assert beat.state == "online" and beat.reported_ms >= beat.since_ms
+    finally:
+        Valve.quit.set()
+        await worker.stop(final_reason="test over")
     assert (_statuses(pub)[-1].state, _statuses(pub)[-1].reason) == ("offline", "test over")
     exposed = generate_latest(metrics.REGISTRY).decode()
     for name in (
@@ -114,27 +111,32 @@ async def test_frames_stall_and_recovery() -> None:
 
 class SlowPublisher(MemoryPublisher):
     async def publish(
-        self, topic: str, value: bytes, key: bytes | None = None, headers: Headers = (), timestamp_ms: int | None = None
+        self,
+        topic: str,
+        value: bytes,
+        key: bytes | None = None,
+        headers: Headers = (),
+        timestamp_ms: int | None = None,
+        partition: int | None = None,
     ) -> None:
         if topic == FRAMES:
             await asyncio.sleep(0.3)
-        await super().publish(topic, value, key, headers, timestamp_ms)
+        await super().publish(topic, value, key, headers, timestamp_ms, partition)
 
 
 async def test_slow_publishing_drops_the_oldest_frames() -> None:
     Valve.flowing.set()
     Valve.quit.clear()
     pub = SlowPublisher()
-    with ThreadPoolExecutor(2) as executor:
-        worker = _worker(pub, executor, camera_id="slow")
-        worker.start()
-        try:
-            await _until(lambda: worker.queue.dropped >= 5, what="drops")
-            assert worker.reader.stats().frames_read > 3 * len(pub.topics[FRAMES])  # the reader never waits
-            assert metrics.FRAMES_DROPPED.labels("slow")._value.get() >= 5
-            await _until(lambda: len(pub.topics[FRAMES]) >= 2, what="published frames")
-            newest = Frame.decode(None, pub.topics[FRAMES][-1].value, pub.topics[FRAMES][-1].headers)
-            assert time.time() * 1000 - newest.captured_ms < 2000  # fresh, not a backlog
-        finally:
-            Valve.quit.set()
-            await worker.stop()
+    worker = _worker(pub, camera_id="slow")
+    worker.start()
+    try:
+        await _until(lambda: worker.queue.dropped >= 5, what="drops")
+        assert worker.reader.stats().frames_read > 3 * len(pub.topics[FRAMES])  # the reader never waits
+        assert metrics.FRAMES_DROPPED.labels("slow")._value.get() >= 5
+        await _until(lambda: len(pub.topics[FRAMES]) >= 2, what="published frames")
+        newest = Frame.decode(None, pub.topics[FRAMES][-1].value, pub.topics[FRAMES][-1].headers)
+        assert time.time() * 1000 - newest.captured_ms < 2000  # fresh, not a backlog
+    finally:
+        Valve.quit.set()
+        await worker.stop()

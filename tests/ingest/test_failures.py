@@ -8,7 +8,6 @@ import itertools
 import logging
 import time
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,12 +65,11 @@ class Fleet:
 async def fleet(caplog: pytest.LogCaptureFixture) -> AsyncIterator[Fleet]:
     caplog.set_level(logging.INFO, logger="ingest")
     pub = MemoryPublisher()
-    with ThreadPoolExecutor(2) as executor:
-        running = CameraFleet(SETTINGS, OPTIONS, pub, executor)
-        try:
-            yield Fleet(running, pub)
-        finally:
-            await running.close()
+    running = CameraFleet(SETTINGS, OPTIONS, pub)
+    try:
+        yield Fleet(running, pub)
+    finally:
+        await running.close()
 
 
 async def until(predicate: object, timeout_s: float = BOUND_S, what: str = "condition") -> None:

@@ -1,5 +1,7 @@
-"""The per-camera reader thread: newest frame only, reconnect with backoff, statistics."""
+"""The per-camera reader thread: drain every picture, retrieve only those due, reconnect with
+backoff, statistics."""
 
+import itertools
 import time
 from collections.abc import Iterator
 
@@ -7,7 +9,7 @@ import numpy as np
 import pytest
 
 from ingest.backoff import BackoffPolicy
-from ingest.reader import CameraReader
+from ingest.reader import CameraReader, Grabbed
 from ingest.sources import Source, SourceError
 from tests.ingest.conftest import MjpegServer, wait_for
 
@@ -101,3 +103,60 @@ def test_stream_ends_then_comes_back(readers: list[CameraReader], mjpeg_server: 
     assert any(state == "offline" and reason.startswith("stream ended") for state, reason in states)
     assert states[-1] == ("online", "")
     assert reader.stats().reconnects >= 1
+
+
+class _Counting(Source):
+    """A 100 fps source that counts what the reader asks of it."""
+
+    grabs = 0
+    retrieves = 0
+
+    def open(self) -> None:
+        pass
+
+    def read(self) -> np.ndarray:
+        raise AssertionError("the reader grabs and retrieves; it never reads whole pictures")
+
+    def grab(self) -> None:
+        time.sleep(0.01)
+        type(self).grabs += 1
+
+    def retrieve(self) -> np.ndarray:
+        type(self).retrieves += 1
+        return np.zeros((4, 4, 3), np.uint8)
+
+    def close(self) -> None:
+        pass
+
+
+def test_pictures_not_due_are_grabbed_but_never_retrieved(readers: list[CameraReader]) -> None:
+    handed: list[Grabbed] = []
+    reader = _reader(readers, "count://", source_factory=_Counting, sample_fps=1, on_sample=handed.append)
+    wait_for(lambda: _Counting.grabs >= 60, what="60 grabs")
+    assert reader.stop(5)
+    assert reader.stats().frames_read == _Counting.grabs  # every picture drained
+    assert _Counting.retrieves == len(handed) < _Counting.grabs / 3
+    times = [g.monotonic for g in handed]
+    assert all(b - a >= 0.5 for a, b in itertools.pairwise(times))  # about 1 a second, never a burst
+    assert reader.latest() is handed[-1]
+    assert [g.number for g in handed] == sorted({g.number for g in handed})
+
+
+def test_without_a_sample_rate_every_picture_is_handed_on(readers: list[CameraReader]) -> None:
+    handed: list[Grabbed] = []
+    reader = _reader(readers, "synthetic://k?fps=50&width=64&height=48", on_sample=handed.append)
+    wait_for(lambda: reader.stats().frames_read >= 10, what="10 pictures")
+    assert reader.stop(5)
+    assert [g.number for g in handed] == list(range(1, reader.stats().frames_read + 1))
+
+
+def test_a_failing_consumer_does_not_drop_the_camera(
+    readers: list[CameraReader], caplog: pytest.LogCaptureFixture
+) -> None:
+    def explode(grabbed: Grabbed) -> None:
+        raise ValueError("consumer bug")
+
+    reader = _reader(readers, "synthetic://k?fps=50&width=64&height=48", on_sample=explode)
+    wait_for(lambda: reader.stats().frames_read >= 10, what="10 pictures")
+    assert reader.stats().connected and reader.stats().reconnects == 0
+    assert sum("handing on a picture failed" in r.getMessage() for r in caplog.records) == 1  # logged once

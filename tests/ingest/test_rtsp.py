@@ -1,11 +1,13 @@
-"""RTSP cameras served by GStreamer (system python with gi): H.264, H.265, credentials, wrong paths."""
+"""RTSP cameras served by GStreamer (system python with gi): H.264, H.265, MJPEG, credentials, wrong paths."""
 
 import pytest
 
 from core.broker import free_port
 from ingest.backoff import BackoffPolicy
+from ingest.picture import CameraJpeg, as_bgr
 from ingest.reader import CameraReader
 from ingest.sources import SourceError, make_source
+from ingest.sources.capture import CaptureSource
 from tests.ingest.conftest import RtspServer, gst_rtsp_available, wait_for
 
 
@@ -30,6 +32,23 @@ def test_rtsp_h265(rtsp_server: RtspServer) -> None:
     with make_source(f"rtsp://127.0.0.1:{port}/live") as src:
         frames = [src.read() for _ in range(5)]
     assert frames[-1].shape == (288, 352, 3)
+
+
+def test_rtsp_mjpeg_passes_through(rtsp_server: RtspServer) -> None:
+    if not gst_rtsp_available("jpegenc"):
+        pytest.skip("GStreamer's jpegenc is not installed")
+    port = free_port()
+    rtsp_server(port, "--codec", "mjpeg")
+    src = make_source(f"rtsp://127.0.0.1:{port}/live")
+    assert isinstance(src, CaptureSource)
+    with src:
+        pictures = []
+        for _ in range(5):
+            src.grab()
+            pictures.append(src.retrieve())
+        assert src.passthrough
+    assert all(isinstance(p, CameraJpeg) and (p.width, p.height) == (320, 240) for p in pictures)
+    assert as_bgr(pictures[-1]).shape == (240, 320, 3)  # RTP/JPEG made whole again: a JPEG any decoder reads
 
 
 def test_rtsp_credentials(rtsp_server: RtspServer) -> None:

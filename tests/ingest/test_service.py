@@ -40,6 +40,7 @@ def _site(version: int, cameras: dict[str, str]) -> Site:
 class Seen:
     frames: dict[str, list[Frame]] = field(default_factory=dict)
     statuses: dict[str, list[CameraStatus]] = field(default_factory=dict)
+    partitions: dict[str, set[int]] = field(default_factory=dict)  # frame partitions per camera
 
     def states(self, camera_id: str) -> list[tuple[str, str]]:
         return [(s.state, s.reason) for s in self.statuses.get(camera_id, [])]
@@ -60,6 +61,7 @@ async def _watch(bootstrap: str, cameras: set[str]) -> AsyncIterator[Seen]:
             if msg.topic == FRAMES:
                 headers = [(k, bytes(v)) for k, v in msg.headers]
                 seen.frames.setdefault(key, []).append(Frame.decode(msg.key, msg.value, headers))
+                seen.partitions.setdefault(key, set()).add(msg.partition)
             else:
                 seen.statuses.setdefault(key, []).append(CameraStatus.decode(msg.value))
 
@@ -180,6 +182,8 @@ async def test_runtime_changes_leave_the_other_cameras_alone(fresh_broker: Embed
     heights = [f.height for f in changed]
     assert heights == sorted(heights)  # old stream, then only the new one
     assert [f.seq for f in changed] == sorted({f.seq for f in changed})  # seq continues across the restart
+    # Frames go to the partition of the camera's position in the site (core.placement), not its key's hash.
+    assert seen.partitions == {keep: {0}, change: {1}, gone: {2}, added: {2}}
 
 
 async def test_metrics_served_over_http(broker: EmbeddedBroker, unique: str, monkeypatch: pytest.MonkeyPatch) -> None:
