@@ -28,6 +28,12 @@ class MotionConfig(BaseModel):
         le=1,
         description="Fraction of learn_rate applied under moving blobs (slow absorption).",
     )
+    still_learn_factor: float = Field(
+        default=2.0,
+        ge=1,
+        le=10,
+        description="Multiple of learn_rate applied where something changed and then stays still (a ghost).",
+    )
     threshold: float = Field(
         default=20.0, gt=0, description="Grey-level difference that counts as changed in a lit scene."
     )
@@ -103,17 +109,20 @@ class MotionDetector(Perceiver):
 
     def _learn(self, small: NDArray[Any], mask: NDArray[Any], prev: NDArray[Any] | None, threshold: float) -> None:
         """Learn slowly only under blobs that move now; what changed and then stays still (the
-        ghost a cook leaves where they stood a long time, a pot put down) is absorbed at the
-        normal rate, in a few seconds. People standing still are the person detector's job."""
+        ghost a cook leaves where they stood a long time, a pot put down) is absorbed faster
+        than the background learns (``still_learn_factor``), in about two seconds. People standing still are the person detector's job."""
         cfg = self.config
         bg = self._background
         assert bg is not None
-        slow = mask > 0
+        changed = mask > 0
+        slow = changed
         if prev is not None and prev.shape == small.shape:
             gain = np.float32((float(small.mean()) + 1.0) / (float(prev.mean()) + 1.0))
             moving = (cv2.absdiff(small, prev * gain) > threshold).astype(np.uint8)
-            slow &= cv2.dilate(moving, self._close, iterations=2) > 0
-        rate = np.where(slow, cfg.learn_rate * cfg.foreground_learn_factor, cfg.learn_rate).astype(np.float32)
+            slow = changed & (cv2.dilate(moving, self._close, iterations=2) > 0)
+        rate = np.full(small.shape, cfg.learn_rate, np.float32)
+        rate[changed & ~slow] = min(1.0, cfg.learn_rate * cfg.still_learn_factor)
+        rate[slow] = cfg.learn_rate * cfg.foreground_learn_factor
         bg += rate * (small - bg)
 
     def _blobs(self, mask: NDArray[Any], sx: float, sy: float) -> Detections:
