@@ -119,6 +119,7 @@ def _timed(fn: Callable[[Any], object], key: str, acc: dict[str, float]) -> Call
 
 
 def main() -> None:
+    cv2.setNumThreads(1)  # as the detect role runs (detectors/worker.py)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60.0, help="Simulated seconds per scene (5 fps).")
     parser.add_argument("--out", type=Path, help="Write the results as JSON here.")

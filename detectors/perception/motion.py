@@ -110,7 +110,8 @@ class MotionDetector(Perceiver):
     def _learn(self, small: NDArray[Any], mask: NDArray[Any], prev: NDArray[Any] | None, threshold: float) -> None:
         """Learn slowly only under blobs that move now; what changed and then stays still (the
         ghost a cook leaves where they stood a long time, a pot put down) is absorbed faster
-        than the background learns (``still_learn_factor``), in about two seconds. People standing still are the person detector's job."""
+        than the background learns (``still_learn_factor``), in about two seconds. People
+        standing still are the person detector's job."""
         cfg = self.config
         bg = self._background
         assert bg is not None
