@@ -131,10 +131,7 @@ class CameraWorker:
         jpeg, w, h = frame_jpeg(grabbed.image, width, self._settings.jpeg_quality)
         encoded = Encoded(jpeg, w, h, grabbed.captured_ms, passes_through(grabbed.image, width))
         assert self._loop is not None, "start() sets the loop before the reader runs"
-        self._loop.call_soon_threadsafe(self._enqueue, encoded)
-
-    def _enqueue(self, encoded: Encoded) -> None:
-        if not self.queue.put(encoded):
+        if not self.queue.put_threadsafe(encoded, self._loop):
             metrics.FRAMES_DROPPED.labels(self.camera_id).inc()
 
     async def _send(self) -> None:
