@@ -28,10 +28,18 @@ class PeopleConfig(BaseModel):
     face: FaceConfig = Field(default_factory=FaceConfig, description="The BlazeFace detector.")
     gate: GateConfig = Field(default_factory=GateConfig, description="When the detectors run.")
     min_gap_frames: int = Field(
-        default=2,
+        default=1,
         ge=1,
-        description="Run the detectors at most every this many frames (2: 2.5 times a second at 5 fps); "
-        "a change seen in between is detected on the next frame that may run.",
+        description="Run the detectors at most every this many frames (2: 2.5 times a second at 5 fps), "
+        "to carry more busy cameras; a change seen in between is detected on the next frame that may run. "
+        "Default 1: at 2 the attribute rules missed 4 of 8 evaluation incidents they catch at 1.",
+    )
+    people_refresh_frames: int = Field(
+        default=10,
+        ge=1,
+        description="While people are in view, run again at least every this many frames (2 s at 5 fps) even "
+        "when nothing changed: attributes are judged anew on fresh pixels, so one unlucky look does not stand "
+        "for the gate's 30 s. An empty kitchen waits for the gate.",
     )
     attribute_min_score: float = Field(
         default=0.3, ge=0, le=1, description="People scored lower get no attributes (likely not a person)."
@@ -73,6 +81,9 @@ class PeopleDetector(Perceiver):
     def observe(self, image: Image) -> PeopleReport:
         self._since += 1
         self._pending = self.gate.should_run(image) or self._pending
+        last = self._last
+        if last is not None and len(last.persons) and self._since >= self.config.people_refresh_frames:
+            self._pending = True
         if self._last is None or (self._pending and self._since >= self.config.min_gap_frames):
             self._last = self.detect(image)
             self._pending, self._since = False, 0

@@ -2,7 +2,7 @@
 
 import pytest
 
-from detectors.perception.people import PeopleDetector, PeopleReport
+from detectors.perception.people import PeopleConfig, PeopleDetector, PeopleReport
 from tests.detectors import scenes
 
 
@@ -26,19 +26,24 @@ def test_attributes_of_an_intruder_and_of_a_cook(plugin: PeopleDetector) -> None
 def test_static_frames_reuse_the_last_result(plugin: PeopleDetector) -> None:
     plugin.reset()
     img = scenes.roundtrip(scenes.with_walker(scenes.kitchen(seed=4), x=300, feet_y=320))
-    refresh = plugin.config.gate.refresh_frames
+    refresh = plugin.config.people_refresh_frames  # a person in view: looked at again every 2 s
     reports: list[PeopleReport] = [plugin.observe(img) for _ in range(refresh + 2)]
-    assert [r.fresh for r in reports] == [True] + [False] * (refresh - 1) + [True, False]  # the safety-net refresh
+    assert [r.fresh for r in reports] == [True] + [False] * (refresh - 1) + [True, False]
     assert all(len(r.persons) == 1 for r in reports)
-
-
-def test_a_moving_scene_runs_the_detectors_at_most_every_other_frame(plugin: PeopleDetector) -> None:
     plugin.reset()
+    empty = scenes.roundtrip(scenes.kitchen(seed=4))
+    refresh = plugin.config.gate.refresh_frames  # nobody: only the gate's 30 s safety net
+    reports = [plugin.observe(empty) for _ in range(refresh + 2)]
+    assert [r.fresh for r in reports] == [True] + [False] * (refresh - 1) + [True, False]
+    assert all(len(r.persons) == 0 for r in reports)
+
+
+def test_a_moving_scene_runs_the_detectors_at_most_every_other_frame() -> None:
+    plugin = PeopleDetector(PeopleConfig(min_gap_frames=2))
     frames = [
         scenes.roundtrip(scenes.with_walker(scenes.kitchen(seed=4), x=120 + 25 * i, feet_y=320)) for i in range(7)
     ]
     reports = [plugin.observe(img) for img in frames]
-    assert plugin.config.min_gap_frames == 2
     assert [r.fresh for r in reports] == [True, False, True, False, True, False, True]
     # the frame that may run after a change catches up on it: the walker's latest position
     assert abs(float(reports[-1].persons.boxes[0, 0]) - float(reports[-2].persons.boxes[0, 0])) > 20
