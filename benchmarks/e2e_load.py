@@ -43,7 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,7 @@ from core.topics import topic_specs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load_faults import PrivatePostgres, StreamCamera, outage, stored_covers, stream_camera
+from load_report import Result, clean, pct, table
 
 PASSWORD = "bench-password-1"
 ALL_DAY = {d: ["00:00-23:59"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -149,48 +150,6 @@ def scrape_url(url: str) -> str:
 
 def total(text: str, name: str) -> float:
     return sum(float(m[1]) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text, re.M))
-
-
-def pct(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
-@dataclass
-class Result:
-    cameras: int
-    detectors: int
-    seconds: float
-    latency_p50_s: float | None = None
-    latency_p95_s: float | None = None
-    latency_p99_s: float | None = None
-    alerts: int = 0
-    scripted: int = 0
-    missing: list[str] = field(default_factory=list)
-    duplicated: list[str] = field(default_factory=list)
-    detect_fps: float = 0.0
-    offered_fps: float = 0.0
-    stale: float = 0.0
-    max_lag: float = 0.0
-    roles: dict[str, dict[str, float]] = field(default_factory=dict)
-    takeover_s: float | None = None
-    cameras_per_detector: list[int] = field(default_factory=list)  # pipelines in each live detector at the end
-    faults: list[str] = field(default_factory=list)
-    stored_once: int | None = None  # scripted covers stored exactly once (failure runs)
-    stored_missing: list[str] = field(default_factory=list)
-    stored_duplicated: list[str] = field(default_factory=list)
-    stored_lost: list[str] = field(default_factory=list)  # alerted on /ws, yet nothing stored: lost by the recorder
-    db_outage_s: float | None = None
-    recorder_failures: float | None = None
-    stream_states: list[str] = field(default_factory=list)  # distinct successive states on /ws
-    stream_offline_s: float | None = None  # from the kill to the offline status on /ws
-    stream_online_s: float | None = None  # from the stream's return to the online status on /ws
-
-    @property
-    def stream_in_order(self) -> bool:
-        return self.stream_states[-3:] == ["online", "offline", "online"]
 
 
 @dataclass
@@ -394,47 +353,6 @@ async def wait_ready(base: str, mports: list[int], timeout_s: float = 90) -> Non
                         return
             await asyncio.sleep(0.5)
     raise TimeoutError("the api or the detector group did not get ready")
-
-
-def table(results: list[Result]) -> str:
-    head = (f"{'N':>4} {'D':>2} {'p50 s':>6} {'p95 s':>6} {'p99 s':>6} {'fps in':>6} {'fps det':>7} {'stale':>6} "
-            f"{'lag':>5} {'alerts':>7} {'miss':>4} {'dup':>4} {'takeover':>8} {'cams/det':>8}  cpu% / peak MB per role")
-    lines = [head]
-    for r in results:
-        def f(v: float | None) -> str:
-            return f"{v:6.2f}" if v is not None else "     -"
-        roles = "  ".join(f"{k} {v['cpu_pct']:.0f}%/{v['peak_rss_mb']:.0f}" for k, v in r.roles.items())
-        lines.append(f"{r.cameras:>4} {r.detectors:>2} {f(r.latency_p50_s)} {f(r.latency_p95_s)} {f(r.latency_p99_s)} "
-                     f"{r.offered_fps:6.0f} {r.detect_fps:7.1f} {r.stale:6.0f} {r.max_lag:5.0f} "
-                     f"{r.alerts:>3}/{r.scripted:<3} {len(r.missing):>4} {len(r.duplicated):>4} "
-                     f"{(f'{r.takeover_s:.1f} s' if r.takeover_s is not None else '-'):>8} "
-                     f"{'/'.join(map(str, r.cameras_per_detector)) or '-':>8}  {roles}")
-        lines += [f"{'':>8}{note}" for note in fault_notes(r)]
-    return "\n".join(lines)
-
-
-def fault_notes(r: Result) -> list[str]:
-    def s(v: float | None) -> str:
-        return f"{v:.1f} s" if v is not None else "never"
-
-    notes = []
-    if r.stored_once is not None:
-        notes.append(f"stored: {r.stored_once}/{r.scripted} covers exactly once, missing {r.stored_missing or 'none'} "
-                     f"(of them alerted on /ws: {r.stored_lost or 'none'}), doubled {r.stored_duplicated or 'none'}")
-    if "stop-db" in r.faults:
-        notes.append(f"stop-db: database down {s(r.db_outage_s)}, "
-                     f"recorder store failures {r.recorder_failures or 0:.0f}")
-    if "kill-stream" in r.faults:
-        notes.append(f"kill-stream: {' > '.join(r.stream_states) or 'no status'}; offline {s(r.stream_offline_s)} "
-                     f"after the kill, online {s(r.stream_online_s)} after its return; "
-                     f"in order: {'yes' if r.stream_in_order else 'NO'}")
-    return notes
-
-
-def clean(r: Result) -> bool:
-    """Nothing missing or doubled, on /ws and (failure runs) in the database; statuses in order."""
-    stored_ok = not (r.stored_missing or r.stored_duplicated or r.stored_lost)
-    return stored_ok and not r.missing and not r.duplicated and ("kill-stream" not in r.faults or r.stream_in_order)
 
 
 async def main() -> None:

