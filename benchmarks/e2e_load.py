@@ -24,6 +24,8 @@ Failure runs (flags, combinable; each fault starts 16 s into the run, while cove
 --stop-db runs the api on a PostgreSQL server of the run's own and stops that server for 30 s
   (``pg_ctl stop -m fast``, then start: connections cut, port closed); the recorder waits and
   retries. The machine's shared PostgreSQL cluster is never touched.
+--detector-cpu F gives each detector process a cgroup CPU quota of F cores (cpu_budget.py, root):
+  the scaling ratio (largest N for D=2 / D=1) on a machine without a core per detector.
 --kill-stream adds an HTTP-MJPEG camera, kills its server for 10 s and brings it back on the same
   address; the WebSocket must show online, offline, online, in that order.
 After --kill-detector and --stop-db the stored events are checked too: every scripted cover
@@ -58,8 +60,9 @@ from core.site_feed import publish_site
 from core.topics import topic_specs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cpu_budget import CpuBudget, CpuBudgetError
 from load_faults import PrivatePostgres, StreamCamera, outage, stored_covers, stream_camera
-from load_report import Result, clean, pct, table
+from load_report import Result, pct, report, table
 
 PASSWORD = "bench-password-1"
 ALL_DAY = {d: ["00:00-23:59"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -196,9 +199,11 @@ class StreamFault:
         return self.result.stream_online_s is not None
 
 
-async def run_once(n: int, detectors: int, seconds: float, faults: Faults) -> Result:
+async def run_once(n: int, detectors: int, seconds: float, faults: Faults, budget: CpuBudget | None) -> Result:
     result = Result(n, detectors, seconds, scripted=n, faults=faults.names())
     with contextlib.ExitStack() as stack:
+        if budget is not None:
+            stack.callback(budget.close)  # fresh groups (and throttling counts) for every run
         data = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bk-load-")))
         broker = stack.enter_context(EmbeddedBroker())
         pg = stack.enter_context(PrivatePostgres()) if faults.stop_db else None
@@ -216,6 +221,9 @@ async def run_once(n: int, detectors: int, seconds: float, faults: Faults) -> Re
         procs = [Proc("api", env, data, "api")]
         procs += [Proc("detect", {**env, "BK_METRICS_PORT": str(p)}, data, f"detect-{i + 1}")
                   for i, p in enumerate(mports)]
+        if budget is not None:
+            for p in procs[1:]:
+                budget.limit(p.name, p.proc.pid)
         base = f"http://127.0.0.1:{port}"
         try:
             await wait_ready(base, mports)
@@ -227,6 +235,9 @@ async def run_once(n: int, detectors: int, seconds: float, faults: Faults) -> Re
             async with websockets.connect(f"ws://127.0.0.1:{port}/ws?frames=0&token={token}", max_size=None) as ws:
                 procs.append(Proc("ingest", env, data, "ingest"))
                 await run.drive(ws, seconds)
+            if budget is not None:
+                for p in procs[1 : 1 + detectors]:
+                    result.roles[p.name].update(budget.throttled(p.name))
             await run.check_stored()
         finally:
             for p in reversed(procs):
@@ -365,27 +376,29 @@ async def main() -> None:
                         help="PostgreSQL of the run's own, stopped for 30 s mid-run; then check the stored events")
     parser.add_argument("--kill-stream", action="store_true",
                         help="an MJPEG camera whose server dies for 10 s mid-run; statuses must arrive in order")
+    parser.add_argument("--detector-cpu", type=float, metavar="FRACTION",
+                        help="each detector process in its own cgroup with this CPU quota (cores, e.g. 0.4)")
     parser.add_argument("--full-sweep", action="store_true", help="run every N, also past p99 >= 1 s")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args()
     results: list[Result] = []
-    for d in [int(x) for x in args.detectors.split(",")]:
-        for n in [int(x) for x in args.cameras.split(",")]:
-            faults = Faults(args.kill_detector and d > 1, args.stop_db, args.kill_stream)
-            r = await run_once(n, d, args.seconds, faults)
-            results.append(r)
-            print("\n".join(table([r]).splitlines()[1:]), flush=True)
-            if not args.full_sweep and r.latency_p99_s is not None and r.latency_p99_s >= 1.0:
-                break  # past the knee for this detector count
-    print(f"\nmachine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
-    print(table(results))
-    for d in sorted({r.detectors for r in results}):
-        ok = [r.cameras for r in results if r.detectors == d and r.latency_p99_s is not None
-              and r.latency_p99_s < 1.0 and clean(r)]
-        print(f"largest N with p99 < 1 s, nothing missing or doubled, {d} detector(s): {max(ok) if ok else 'none'}")
+    with contextlib.ExitStack() as stack:
+        try:
+            budget = stack.enter_context(CpuBudget(args.detector_cpu)) if args.detector_cpu else None
+        except CpuBudgetError as exc:
+            parser.exit(2, f"e2e_load.py: error: {exc}\n")
+        for d in [int(x) for x in args.detectors.split(",")]:
+            for n in [int(x) for x in args.cameras.split(",")]:
+                faults = Faults(args.kill_detector and d > 1, args.stop_db, args.kill_stream)
+                r = await run_once(n, d, args.seconds, faults, budget)
+                results.append(r)
+                print("\n".join(table([r]).splitlines()[1:]), flush=True)
+                if not args.full_sweep and r.latency_p99_s is not None and r.latency_p99_s >= 1.0:
+                    break  # past the knee for this detector count
+    text, summary = report(results, args.detector_cpu)
+    print(text)
     if args.out:
-        args.out.write_text(json.dumps([{**asdict(r), "stream_in_order": r.stream_in_order, "clean": clean(r)}
-                                        for r in results], indent=1))
+        args.out.write_text(json.dumps(summary, indent=1))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The load benchmark's result record and its printed table (per run: latency, throughput, stale
 frames, alerts missing or doubled, and the failure runs' notes)."""
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 def pct(values: list[float], q: float) -> float | None:
@@ -85,3 +87,43 @@ def clean(r: Result) -> bool:
     """Nothing missing or doubled, on /ws and (failure runs) in the database; statuses in order."""
     stored_ok = not (r.stored_missing or r.stored_duplicated or r.stored_lost)
     return stored_ok and not r.missing and not r.duplicated and ("kill-stream" not in r.faults or r.stream_in_order)
+
+
+def scaling(results: list[Result]) -> dict[str, Any]:
+    """The largest N with p99 < 1 s and a clean run, per detector count, and each count's ratio to
+    one detector's. A largest N that is also the largest N swept is only a lower bound (``capped``)."""
+    largest: dict[int, int | None] = {}
+    capped: dict[int, bool] = {}
+    for d in sorted({r.detectors for r in results}):
+        runs = [r for r in results if r.detectors == d]
+        ok = [r.cameras for r in runs if r.latency_p99_s is not None and r.latency_p99_s < 1.0 and clean(r)]
+        largest[d] = max(ok) if ok else None
+        capped[d] = bool(ok) and max(ok) == max(r.cameras for r in runs)
+    one = largest.get(1)
+    ratio = {d: n / one for d, n in largest.items() if d > 1 and n is not None and one}
+    return {"largest_n": largest, "capped": capped, "scaling_ratio": ratio}
+
+
+def scaling_lines(summary: dict[str, Any]) -> list[str]:
+    lines = []
+    for d, n in summary["largest_n"].items():
+        more = " (the largest N swept: the true limit may be higher)" if summary["capped"][d] else ""
+        lines.append(f"largest N with p99 < 1 s, nothing missing or doubled, {d} detector(s): {n or 'none'}{more}")
+    for d, ratio in summary["scaling_ratio"].items():
+        bound = ">= " if summary["capped"][d] else ""
+        lines.append(f"scaling ratio, {d} detectors / 1: {bound}{ratio:.2f} "
+                     f"({summary['largest_n'][d]} / {summary['largest_n'][1]} cameras)")
+    if len(summary["largest_n"]) > 1 and not summary["scaling_ratio"]:
+        lines.append("scaling ratio: not measured (no clean N under 1 s for one of the detector counts, or no D=1 run)")
+    return lines
+
+
+def report(results: list[Result], detector_cpu: float | None) -> tuple[str, dict[str, Any]]:
+    """The closing text (machine, table, largest N and scaling ratio) and the JSON document."""
+    machine = {"cores": os.cpu_count(), "load_average": round(os.getloadavg()[0], 1), "detector_cpu": detector_cpu}
+    budget = f", each detector process capped at {detector_cpu:g} CPU (cgroup quota)" if detector_cpu else ""
+    summary = scaling(results)
+    text = [f"\nmachine: {machine['cores']} cores, load average {machine['load_average']} at the end{budget}",
+            table(results), *scaling_lines(summary)]
+    runs = [{**asdict(r), "stream_in_order": r.stream_in_order, "clean": clean(r)} for r in results]
+    return "\n".join(text), {"machine": machine, **summary, "runs": runs}

@@ -5,8 +5,9 @@ spreads a handful of cameras unevenly: of ``cam-000`` … ``cam-007`` on 6 parti
 the odd partitions, all owned by one member of a two-detector group. Ingest therefore places
 cameras by their position among the site's enabled cameras, in site order: camera i goes to
 partition i mod P. Partition loads differ by at most one camera, and with the detectors'
-:class:`core.frame_assignor.FrameAssignor` (partition p to member slot p mod M) each of M
-detectors gets ⌊N/M⌋ or ⌈N/M⌉ cameras whenever M divides P.
+:class:`core.frame_assignor.FrameAssignor`, told these camera counts per partition, each of M
+detectors gets as even a share of cameras as whole partitions allow (8 cameras on 6 partitions,
+4 detectors: 2/2/2/2).
 
 A camera keeps its partition while the list of enabled cameras is unchanged; cameras appended
 at the end move no one. A camera the site does not list (a third-party producer keyed by camera)

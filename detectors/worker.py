@@ -112,9 +112,11 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     await ensure_topics(bootstrap, topic_specs(settings.frame_partitions, settings.event_partitions))
     await tidy_once(bootstrap, settings.frame_topics)  # the frame buckets exist before we subscribe
     pipelines = CameraPipelines()
+    assignor = FrameAssignor()  # one per process: it remembers our partitions across consumers
 
     async def on_site(site: Site) -> None:
         pipelines.apply_site(site)
+        assignor.use_site(site, settings.frame_partitions)  # weigh partitions by their cameras
 
     async with (
         serving(metrics.REGISTRY, DEFAULT_HOST, settings.metrics_port, name="detect metrics"),
@@ -123,7 +125,6 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         handler = _Handler(publisher, pipelines, max_age_s=settings.max_frame_age_s, holdback=HoldBack())
         # A dead member's partitions move after about the session timeout plus a join window.
         listener = _Rebalance(pipelines, handler, takeover_s=2 * settings.session_timeout_ms / 1000 + 10)
-        assignor = FrameAssignor()  # one per process: it remembers our partitions across consumers
         subscribed = settings.frame_topics.live_topics(_now_ms())
         site_task = asyncio.create_task(follow_site(bootstrap, on_site, stop), name="detect-site")
         consumer = await _consumer(settings, bootstrap, subscribed, listener, assignor)
