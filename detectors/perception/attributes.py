@@ -3,10 +3,12 @@
 No offline model exists for these (FACTS), so they are classical measurements on regions placed
 from the person box and, when one is found, the face box:
 
-- the face: the BlazeFace box, else the largest skin-coloured blob in the head area (masked
-  faces are hard for BlazeFace; the skin above the mask still marks where the face is);
+- the face: the BlazeFace box, else the face-sized skin-coloured blob nearest the middle of the
+  head area (masked faces are hard for BlazeFace; the skin above the mask still marks where the
+  face is);
 - hat: share of light, unsaturated pixels in the band just above the face (hair or bare head is
-  dark or skin-coloured; a white hat or cap is light);
+  dark or skin-coloured; a white hat or cap is light), or in the middle of the box's top rows
+  when that is more (a face misplaced on the background must not hide a hat);
 - mask: share of the lower face that is neither skin-coloured nor dark (a blue/white mask covers
   it; lips, chin and beard do not count as covered);
 - uniform: share of light, unsaturated pixels on the torso.
@@ -28,6 +30,12 @@ BoolImage = NDArray[np.bool_]
 Box = tuple[float, float, float, float]
 MIN_PERSON_PX = 60  # shorter person boxes are too small to judge a face or a hat
 MIN_FACE_PX = 8
+MAX_FACE_SHARE = 0.6  # a face is at most this share of its person box's width
+OPEN_KERNEL = np.ones((2, 2), np.uint8)
+MAX_FACE_OFFSET = 0.25  # a face's centre is at most this share of the box width off its middle
+# Rows of a person box judged for a hat's top, in box heights from its top: not the very top, which
+# a loose box fills with the wall behind a bare head.
+CROWN = (0.02, 0.09)
 HAT_BAND = 0.35  # height of the band above the face judged for a hat, in face widths
 
 
@@ -84,21 +92,44 @@ def _fraction(mask: BoolImage) -> float | None:
 
 
 def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
-    """A face box estimated from the largest skin blob in the head area of ``person``."""
+    """A face box estimated from the skin blobs in the head area of ``person``."""
     x1, y1, x2, y2 = person
     ph, pw = y2 - y1, x2 - x1
     ax1, ay1 = x1 + 0.1 * pw, y1
     area = _crop(image, ax1, ay1, x2 - 0.1 * pw, y1 + 0.35 * ph)
     if area.size == 0:
         return None
-    skin = _skin(area, lit).astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
-    if count <= 1:
+    # Opening drops one-pixel lines: the blend of dark hair and a light wall along the head's
+    # outline has skin's colour and would join the forehead into a ring reaching the hair's top.
+    skin = cv2.morphologyEx(_skin(area, lit).astype(np.uint8), cv2.MORPH_OPEN, OPEN_KERNEL)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    # Face skin: blobs near the person's middle, not reaching the side of the head area (that is
+    # skin-coloured background, a wooden door or a cardboard box behind the person, maybe run
+    # together with the face). Flames and wood beside the head can be larger than a masked face's
+    # forehead, so size does not choose: the top-most face-sized blob does (the forehead above a
+    # mask, not the chin below it); then the pieces beside it with the same top (eyes split a
+    # forehead at the hat's edge; flames beside a head start elsewhere) widen it
+    # and the pieces under it (the chin) make it span the mask.
+    middle = 0.4 * pw  # the person's middle, in head-area pixels
+    parts = [
+        (int(by), int(bx), int(bw), int(bh), int(n))
+        for bx, by, bw, bh, n in stats[1:]
+        if n >= 4 and bx > 0 and bx + bw < skin.shape[1] and abs(bx + 0.5 * bw - middle) <= MAX_FACE_OFFSET * pw
+    ]
+    seeds = [p for p in parts if p[2] >= MIN_FACE_PX and p[4] >= 0.1 * p[2] * p[2] and p[2] <= MAX_FACE_SHARE * pw]
+    if not seeds:
         return None
-    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    bx, by, bw, bh, n = (int(v) for v in stats[best])
-    if bw < MIN_FACE_PX or n < 0.1 * bw * bw:
-        return None
+    by, bx, bw, bh, _ = min(seeds)
+    left, right, bottom = bx, bx + bw, by + bh
+    fit = max(2.0, 0.3 * bh)
+    for oy, ox, ow, oh, _ in parts:  # beside: the same top as the seed (a forehead split by the eyes)
+        if abs(oy - by) <= fit:
+            left, right, bottom = min(left, ox), max(right, ox + ow), max(bottom, oy + oh)
+    bx, bw = left, min(right - left, int(MAX_FACE_SHARE * pw))
+    for oy, ox, ow, oh, _ in parts:  # under: within a face's height, columns shared
+        if by < oy <= by + 1.3 * bw and ox < bx + bw and bx < ox + ow:
+            bottom = max(bottom, oy + oh)
+    bh = bottom - by
     # Skin reaching round a mask to the chin gives the face's height; a blob cut short by the
     # mask (forehead and eyes only) does not, and a face is about as tall as wide from the hairline.
     fh = min(float(bh), 1.3 * bw) if bh >= 0.6 * bw else float(bw)
@@ -124,6 +155,17 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
     # Just above the face top (mid forehead for BlazeFace, hairline for skin): hat brim or hair.
     band = _crop(image, fx1 + 0.2 * fw, fy1 - HAT_BAND * fw, fx2 - 0.2 * fw, fy1)
     hat = _fraction(_light(band, lit)) if band.size and fy1 - HAT_BAND * fw >= 0 else None
+    # The crown: the middle fifth of the box's top rows, a hat's top or the hair. A face put on the
+    # background behind the head (a jar on a shelf) puts the band on the wall; a hat still shows
+    # here. Light means a hat; either measure seeing one is enough.
+    crown = _crop(image, x1 + 0.4 * pw, y1 + CROWN[0] * ph, x2 - 0.4 * pw, y1 + CROWN[1] * ph)
+    top = _fraction(_light(crown, lit)) if crown.size else None
+    if hat is not None and top is not None:
+        hat = max(hat, top)
+    if not found and top is not None and top >= 0.5 and fy1 < y1 + CROWN[1] * ph:
+        # A skin blob up in the hat is background seen past it (a jar, a shelf), not the face:
+        # the hat is judged from the crown and the mask not at all.
+        return PersonAttributes(top, None, uniform, None, False)
     lower = _crop(image, fx1 + 0.25 * fw, fy1 + 0.5 * fh, fx2 - 0.25 * fw, fy1 + 0.85 * fh)
     mask = None
     if lower.size:

@@ -6,6 +6,8 @@ pixels that change in most frames (gas flames, a screen, a fan) are learnt as fl
 so a static kitchen with a lit stove still counts as static. A person standing still is no
 change either, and needs none: the result taken when they arrived still holds. Every
 ``refresh_frames`` frames (30 s) the gate opens anyway, a safety net for a change it missed.
+``reason`` tells why it last opened ("start", "change" or "refresh"), so a caller can look again
+after a change its detector could not explain (see :mod:`detectors.perception.people`).
 
 Frame counts, not clock time: perception sees only pixels, and counting keeps replays exact
 (150 frames = 30 s at the default 5 fps).
@@ -53,6 +55,13 @@ class ChangeGate:
         self._prev: NDArray[Any] | None = None
         self._flicker: NDArray[Any] | None = None
         self._since = 0
+        self.reason = "start"
+        # This frame's changed thumbnail pixels against the last opened-on frame, or None on a
+        # first frame; callers ask where the picture changed. Flicker is not left out here: a
+        # person walking across the same spots for a few frames is learnt as flicker.
+        self.changed: NDArray[np.bool_] | None = None
+        # Where the picture changed when the gate last opened on a change (pixels of the picture).
+        self.change_box: tuple[float, float, float, float] | None = None
 
     def should_run(self, image: Image) -> bool:
         """Whether to run the detector on this frame; call once per frame, in order."""
@@ -61,7 +70,8 @@ class ChangeGate:
         small: NDArray[Any] = cv2.GaussianBlur(grey, (3, 3), 0)
         prev, self._prev = self._prev, small
         if prev is None or prev.shape != small.shape or self._ref is None or self._ref.shape != small.shape:
-            self._open(small)
+            self.changed = None
+            self._open(small, "start")
             return True
         step = self._changed(small, prev)
         flicker = self._flicker if self._flicker is not None else np.zeros_like(small)
@@ -70,9 +80,21 @@ class ChangeGate:
         self._since += 1
         # A flame's neighbours flicker too, only less often: widen the learnt flicker by a pixel.
         steady = cv2.dilate((flicker >= cfg.flicker_level).astype(np.uint8), self._kernel) == 0
-        changed = self._changed(small, self._ref) & steady
-        if self._since >= cfg.refresh_frames or int(changed.sum()) >= cfg.min_pixels:
-            self._open(small)
+        self.changed = self._changed(small, self._ref)
+        changed = self.changed & steady
+        if int(changed.sum()) >= cfg.min_pixels:
+            ys, xs = np.nonzero(changed)
+            sx, sy = image.shape[1] / small.shape[1], image.shape[0] / small.shape[0]
+            self.change_box = (
+                float(xs.min() * sx),
+                float(ys.min() * sy),
+                float((xs.max() + 1) * sx),
+                float((ys.max() + 1) * sy),
+            )
+            self._open(small, "change")
+            return True
+        if self._since >= cfg.refresh_frames:
+            self._open(small, "refresh")
             return True
         return False
 
@@ -85,6 +107,7 @@ class ChangeGate:
         out: NDArray[np.bool_] = np.abs(a - b * np.float32(gain)) > threshold
         return out
 
-    def _open(self, small: NDArray[Any]) -> None:
+    def _open(self, small: NDArray[Any], reason: str) -> None:
         self._ref = small
         self._since = 0
+        self.reason = reason

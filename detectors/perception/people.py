@@ -4,6 +4,12 @@ Per frame: a cheap change gate; when it opens, YOLOX-Nano finds objects and peop
 looks for a face in each person's head crop, and classical measurements score hat, mask and
 light work clothes (:mod:`detectors.perception.attributes`). When nothing changed since the last
 run the previous result is returned (``fresh`` False), so a static kitchen costs a thumbnail.
+
+YOLOX-Nano misses a person now and then (a grey jacket before grey cabinets, an unlucky pose).
+A person missed where the picture did not change is kept (:mod:`detectors.perception.persistence`),
+and a change in which nobody was found, or a run that missed somebody, is looked at again a few
+times (``relook_frames``): a person who stands still makes no further change, so one miss would
+otherwise blind the plugin until the gate's 30 s safety net.
 """
 
 from dataclasses import dataclass
@@ -17,8 +23,11 @@ from detectors.perception.base import Image, Perceiver
 from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
 from detectors.perception.objects import ObjectDetector, ObjectsConfig
+from detectors.perception.persistence import attributes_of, confirmed, join, still_missed
 
 HEAD_CROP = 0.4  # top share of a person box searched for a face
+MAX_PERSON_ASPECT = 1.5  # person boxes wider than this many times their height are dropped
+ZOOM_SIDE = 0.9  # side of the second look's square crop, in shares of the picture's shorter side
 
 
 class PeopleConfig(BaseModel):
@@ -40,6 +49,17 @@ class PeopleConfig(BaseModel):
         description="While people are in view, run again at least every this many frames (2 s at 5 fps) even "
         "when nothing changed: attributes are judged anew on fresh pixels, so one unlucky look does not stand "
         "for the gate's 30 s. An empty kitchen waits for the gate.",
+    )
+    relook_frames: tuple[int, ...] = Field(
+        default=(3, 5, 10, 20),
+        description="After a change in which nobody was found, run again this many frames after the previous "
+        "run, one entry after another (0.6, 1.6, 3.6 and 7.6 s at 5 fps), until somebody is found. Empty: never.",
+    )
+    keep_missed_runs: int = Field(
+        default=5,
+        ge=0,
+        description="A person the detector misses on a run is kept while the picture under them has not changed, "
+        "for at most this many runs in a row (0: never): nobody leaves without the pixels changing.",
     )
     attribute_min_score: float = Field(
         default=0.3, ge=0, le=1, description="People scored lower get no attributes (likely not a person)."
@@ -71,30 +91,86 @@ class PeopleDetector(Perceiver):
         self._last: PeopleReport | None = None
         self._pending = False  # the gate opened and the detectors have not run since
         self._since = 0  # frames since the detectors last ran
+        self._relooks: tuple[int, ...] = ()  # the re-looks still due after a change with nobody found
+        self._misses = np.zeros(0, np.int_)  # per person of the last report: runs in a row that missed them
         self.runs = 0  # how often the detectors actually ran (for benchmarks)
 
     def reset(self) -> None:
         self.gate.reset()
         self._last = None
         self._pending = False
+        self._relooks = ()
+        self._misses = np.zeros(0, np.int_)
 
     def observe(self, image: Image) -> PeopleReport:
         self._since += 1
-        self._pending = self.gate.should_run(image) or self._pending
+        changed = self.gate.should_run(image)
+        if changed and self.gate.reason == "change":
+            self._relooks = self.config.relook_frames
+        self._pending = changed or self._pending
         last = self._last
         if last is not None and len(last.persons) and self._since >= self.config.people_refresh_frames:
             self._pending = True
+        if self._relooks and self._since >= self._relooks[0]:
+            self._pending = True
         if self._last is None or (self._pending and self._since >= self.config.min_gap_frames):
-            self._last = self.detect(image)
+            relook = bool(self._relooks) and self._since >= self._relooks[0]
+            second_look = (changed and self.gate.reason == "change") or relook
+            fresh, previous = self.detect(image, self.gate.change_box if second_look else None), self._last
+            self._last, missed = self._keep_still(fresh, image.shape[1])
             self._pending, self._since = False, 0
             self.runs += 1
+            fewer = previous is not None and len(fresh.persons) < len(previous.persons)
+            if not missed and not fewer and len(fresh.persons):
+                self._relooks = ()  # everybody seen: nothing to look again for
+            elif relook:
+                self._relooks = self._relooks[1:]
+            elif (missed or fewer) and not self._relooks:
+                self._relooks = self.config.relook_frames
             return self._last
         last = self._last
         return PeopleReport(last.objects, last.persons, last.attributes, last.faces, False, last.brightness)
 
-    def detect(self, image: Image) -> PeopleReport:
-        """Run every detector on ``image`` (no gate, no memory)."""
+    def _keep_still(self, fresh: PeopleReport, width: int) -> tuple[PeopleReport, int]:
+        """``fresh`` plus the persons of the last run it missed who cannot have left (see
+        :mod:`detectors.perception.persistence`), and how many those are."""
+        old, misses = self._last, self._misses
+        kept = np.zeros(0, np.intp)
+        if old is not None and len(misses) == len(old.persons):
+            kept = still_missed(
+                old.persons, fresh.persons, self.gate.changed, width, misses, self.config.keep_missed_runs
+            )
+        self._misses = (
+            np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
+            if len(kept)
+            else (np.zeros(len(fresh.persons), np.int_))
+        )
+        if old is None:
+            return fresh, 0
+        persons = confirmed(old.persons, fresh.persons)
+        others = fresh.objects[fresh.objects.labels != "person"]
+        carried = old.persons[kept]
+        report = PeopleReport(
+            join(join(others, persons), carried),
+            join(persons, carried),
+            fresh.attributes + attributes_of(old.attributes, kept),
+            fresh.faces,
+            True,
+            fresh.brightness,
+        )
+        return report, len(kept)
+
+    def detect(self, image: Image, zoom: tuple[float, float, float, float] | None = None) -> PeopleReport:
+        """Run every detector on ``image`` (no gate, no memory). With ``zoom`` (a box of the
+        picture where something changed), a frame in which nobody is found gets a second look at
+        a square crop round it, which YOLOX sees at twice the scale of a letterboxed 16:9 frame."""
         objects = self.objects.detect(image)
+        if zoom is not None and not np.any(objects.labels == "person"):
+            objects = join(objects, self._zoomed_persons(image, zoom))
+        # A "person" much wider than tall is a stove, a counter or a shelf: people in a kitchen
+        # stand, walk or bend, and a box cut by the picture's bottom edge is still taller than wide.
+        flat = (objects.labels == "person") & (objects.widths > MAX_PERSON_ASPECT * objects.heights)
+        objects = objects[~flat]
         persons = objects[objects.labels == "person"]
         lit = Lighting.of(image)
         attributes: list[PersonAttributes] = []
@@ -112,6 +188,18 @@ class PeopleDetector(Perceiver):
         face_dets = Detections.of(np.array(faces), np.array(face_scores), "face") if faces else Detections.empty()
         brightness = float(image.mean())
         return PeopleReport(objects, persons, tuple(attributes), face_dets, True, brightness)
+
+    def _zoomed_persons(self, image: Image, around: tuple[float, float, float, float]) -> Detections:
+        h, w = image.shape[:2]
+        side = int(ZOOM_SIDE * min(h, w))
+        if side >= ZOOM_SIDE * max(h, w):
+            return Detections.empty()  # a square picture: a crop would not be seen larger
+        cx, cy = (around[0] + around[2]) / 2, (around[1] + around[3]) / 2
+        x0 = int(np.clip(cx - side / 2, 0, w - side))
+        y0 = int(np.clip(cy - side / 2, 0, h - side))
+        found = self.objects.detect(np.ascontiguousarray(image[y0 : y0 + side, x0 : x0 + side]))
+        found = found[found.labels == "person"]
+        return Detections(found.boxes + np.array([x0, y0, x0, y0], np.float64), found.scores, found.labels)
 
     def _face(self, image: Image, box: FloatArray) -> tuple[tuple[float, float, float, float] | None, float]:
         """The best face in the person's head crop, in picture pixels, and its score."""

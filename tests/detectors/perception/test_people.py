@@ -1,7 +1,9 @@
 """The people plugin: persons with attributes, and the gate that keeps a static kitchen cheap."""
 
+import numpy as np
 import pytest
 
+from detectors.detections import Detections
 from detectors.perception.people import PeopleConfig, PeopleDetector, PeopleReport
 from tests.detectors import scenes
 
@@ -47,3 +49,49 @@ def test_a_moving_scene_runs_the_detectors_at_most_every_other_frame() -> None:
     assert [r.fresh for r in reports] == [True, False, True, False, True, False, True]
     # the frame that may run after a change catches up on it: the walker's latest position
     assert abs(float(reports[-1].persons.boxes[0, 0]) - float(reports[-2].persons.boxes[0, 0])) > 20
+
+
+def test_a_change_with_nobody_found_is_looked_at_again() -> None:
+    plugin = PeopleDetector(PeopleConfig(relook_frames=(3, 5)))
+    empty = scenes.roundtrip(scenes.kitchen(seed=4))
+    moved = empty.copy()
+    moved[200:260, 100:180] = (30, 90, 200)  # a crate put down: a change, but nobody there
+    reports = [plugin.observe(empty)] + [plugin.observe(moved) for _ in range(12)]
+    fresh = [i for i, r in enumerate(reports) if r.fresh]
+    assert fresh == [0, 1, 4, 9]  # the change, then 3 and 5 frames after the run before
+    assert all(len(r.persons) == 0 for r in reports)
+
+
+def test_a_person_the_detector_misses_is_kept_while_the_picture_under_them_is_still(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plugin = PeopleDetector(PeopleConfig(relook_frames=(), keep_missed_runs=2))
+    kitchen = scenes.kitchen(seed=4)
+    cook = scenes.roundtrip(scenes.with_walker(kitchen, x=300, feet_y=320))
+    first = plugin.observe(cook)
+    assert len(first.persons) == 1 and first.attributes[0].uniform is not None
+    monkeypatch.setattr(plugin.objects, "detect", lambda image: Detections.empty())  # YOLOX misses from now on
+    refresh = plugin.config.people_refresh_frames
+    reports = [plugin.observe(cook) for _ in range(3 * refresh)]
+    runs = [r for r in reports if r.fresh]
+    assert [len(r.persons) for r in runs] == [1, 1, 0]  # kept for two missed runs, then let go
+    assert runs[0].attributes == first.attributes and np.array_equal(runs[0].persons.boxes, first.persons.boxes)
+    plugin.reset()
+    monkeypatch.undo()
+    assert len(plugin.observe(cook).persons) == 1
+    monkeypatch.setattr(plugin.objects, "detect", lambda image: Detections.empty())
+    gone = plugin.observe(scenes.roundtrip(kitchen))  # they walked off: the picture changed under them
+    assert gone.fresh and len(gone.persons) == 0
+
+
+def test_a_person_box_much_wider_than_tall_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    plugin = PeopleDetector()
+    found = Detections(
+        np.array([[300, 140, 440, 175], [100, 60, 160, 250], [200, 300, 330, 360.0]]),
+        np.array([0.46, 0.8, 0.5]),
+        np.array(["person", "person", "oven"]),
+    )  # YOLOX's "person" on a lit stove: 140 x 35 pixels
+    monkeypatch.setattr(plugin.objects, "detect", lambda image: found)
+    report = plugin.detect(scenes.roundtrip(scenes.kitchen(seed=4)))
+    assert report.persons.boxes.tolist() == [[100, 60, 160, 250]]
+    assert sorted(report.objects.labels.tolist()) == ["oven", "person"]

@@ -1,0 +1,98 @@
+"""Persons who cannot have left: a detector miss on a still picture is not a departure.
+
+YOLOX-Nano's score for one person standing still swings from frame to frame with sensor noise,
+JPEG blocks and flames behind them (0.0 to 0.8 on consecutive frames is common in a dim
+kitchen). Taken as it comes, a cook at the stove would vanish and reappear every few seconds:
+the stove would look unattended, and a hatless cook would escape the dwell time.
+
+A person found on the last run and missed on this one is kept (with the box and attributes of
+the run that saw them) when the picture under their box has not changed since, since nobody
+leaves a place without the pixels there changing. A person is kept for at most ``max_misses``
+runs in a row, so a one-off false detection on a static wall does not stay for good.
+
+For the same reason a person found again keeps most of the score they had: their score is the
+larger of the new one and the last one less ``SCORE_DECAY``, so a cook seen at 0.8 who scores
+0.4 on the next run is still sure enough for the rules' person threshold.
+"""
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detectors.detections import Detections, FloatArray
+from detectors.perception.attributes import PersonAttributes
+
+MATCH_IOU = 0.3  # a new box overlapping an old one this much is the same person, found again
+# At most this share of the box's thumbnail pixels changed: nobody left (one who leaves changes
+# most of their box; flames beside a cook at the stove change a little of it).
+STILL_SHARE = 0.25
+SCORE_DECAY = 0.1  # per run, how much of a person's last score a re-found person may lose at most
+
+
+def iou(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Intersection over union of every box of ``a`` (n, 4) with every box of ``b`` (m, 4)."""
+    x1 = np.maximum(a[:, None, 0], b[None, :, 0])
+    y1 = np.maximum(a[:, None, 1], b[None, :, 1])
+    x2 = np.minimum(a[:, None, 2], b[None, :, 2])
+    y2 = np.minimum(a[:, None, 3], b[None, :, 3])
+    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    out: FloatArray = inter / np.maximum(area_a[:, None] + area_b[None, :] - inter, 1e-9)
+    return out
+
+
+def changed_share(changed: NDArray[np.bool_], box: FloatArray, width: int) -> float:
+    """Share of the changed pixels of a thumbnail ``changed`` under ``box`` (pixels of a picture
+    ``width`` wide)."""
+    s = changed.shape[1] / width
+    x1, y1 = int(np.floor(box[0] * s)), int(np.floor(box[1] * s))
+    x2, y2 = int(np.ceil(box[2] * s)), int(np.ceil(box[3] * s))
+    region = changed[max(0, y1) : max(0, y2), max(0, x1) : max(0, x2)]
+    return float(region.mean()) if region.size else 1.0
+
+
+def still_missed(
+    old: Detections,
+    new: Detections,
+    changed: NDArray[np.bool_] | None,
+    width: int,
+    misses: NDArray[np.int_],
+    max_misses: int,
+) -> NDArray[np.intp]:
+    """Indices of the ``old`` persons that ``new`` misses and that cannot have left: found again
+    by no new box, under fewer than ``STILL_SHARE`` changed pixels, missed fewer than
+    ``max_misses`` runs in a row so far. None when the picture's change is unknown."""
+    if changed is None or not len(old):
+        return np.zeros(0, np.intp)
+    found = iou(old.boxes, new.boxes).max(axis=1) >= MATCH_IOU if len(new) else np.zeros(len(old), bool)
+    keep = [
+        i
+        for i in range(len(old))
+        if not found[i] and misses[i] < max_misses and changed_share(changed, old.boxes[i], width) <= STILL_SHARE
+    ]
+    return np.array(keep, np.intp)
+
+
+def confirmed(old: Detections, new: Detections) -> Detections:
+    """``new`` with each score raised to its best-matching ``old`` person's less ``SCORE_DECAY``."""
+    if not len(old) or not len(new):
+        return new
+    overlap = iou(new.boxes, old.boxes)
+    best = overlap.argmax(axis=1)
+    matched = overlap[np.arange(len(new)), best] >= MATCH_IOU
+    floor = np.where(matched, old.scores[best] - SCORE_DECAY, 0.0)
+    return Detections(new.boxes, np.maximum(new.scores, floor), new.labels)
+
+
+def join(a: Detections, b: Detections) -> Detections:
+    if not len(b):
+        return a
+    if not len(a):
+        return b
+    return Detections(
+        np.concatenate([a.boxes, b.boxes]), np.concatenate([a.scores, b.scores]), np.concatenate([a.labels, b.labels])
+    )
+
+
+def attributes_of(attrs: tuple[PersonAttributes, ...], idx: NDArray[np.intp]) -> tuple[PersonAttributes, ...]:
+    return tuple(attrs[int(i)] for i in idx)

@@ -1,0 +1,65 @@
+"""Hat, mask and work-clothes scores, and where the face is taken to be when BlazeFace finds none."""
+
+import cv2
+import numpy as np
+
+from detectors.perception.attributes import Lighting, judge, skin_face
+from ingest.synthetic.people import draw_person, scale_at
+from ingest.synthetic.scene import Layout
+from tests.detectors import scenes
+
+DOOR = (40, 70, 110)  # brown wood: skin-coloured in YCrCb, as real doors and cabinets often are
+FLAME = (60, 150, 250)
+
+
+def cook(background: np.ndarray, x: float, feet_y: float, **dress: bool) -> tuple[np.ndarray, tuple[float, ...]]:
+    """A cook drawn like the synthetic camera's, and the box a person detector would give."""
+    img = background.copy()
+    lay = Layout.of(img.shape[1], img.shape[0])
+    draw_person(img, lay, x, feet_y, 0.0, False, **dress)
+    u = scale_at(lay, feet_y) / 10
+    top = feet_y - (11.3 if dress.get("hat") else 9.8) * u  # the hat's crown, or the hair
+    return scenes.roundtrip(img), (x - 2.0 * u, top, x + 2.0 * u, feet_y)
+
+
+def test_a_cook_in_full_dress_scores_compliant_from_the_skin_face() -> None:
+    img, box = cook(scenes.kitchen(seed=2), 320, 330, hat=True, mask=True, uniform=True)
+    a = judge(img, box, None, Lighting.of(img))
+    assert a.hat is not None and a.hat > 0.5 and a.mask is not None and a.mask > 0.5
+    assert a.uniform is not None and a.uniform > 0.5 and not a.face_found
+
+
+def test_a_bare_head_scores_no_hat() -> None:
+    img, box = cook(scenes.kitchen(seed=2), 320, 330, hat=False, mask=True, uniform=True)
+    a = judge(img, box, None, Lighting.of(img))
+    assert a.hat is not None and a.hat < 0.2
+
+
+def test_a_wooden_door_behind_the_head_is_not_taken_for_the_face() -> None:
+    background = scenes.kitchen(seed=2)
+    cv2.rectangle(background, (250, 60), (330, 330), DOOR, -1)  # reaches past the box's left side
+    img, box = cook(background, 320, 330, hat=True, mask=True, uniform=True)
+    lit = Lighting.of(img)
+    # Door and head meet: the door's skin-coloured pixels reach the side of the head area and
+    # are no face. Before, door and face were one blob whose top was the door's, and the band
+    # above it (more door) scored "no hat". Now either a piece of the real face is found, under
+    # the hat, or nothing is judged.
+    face = skin_face(img, box, lit)
+    assert face is None or face[0] > 290
+    hat = judge(img, box, None, lit).hat
+    assert hat is None or hat > 0.5
+
+
+def test_flames_beside_the_head_do_not_move_the_face() -> None:
+    background = scenes.kitchen(seed=2)
+    _, box = cook(background, 320, 330, hat=True, mask=True, uniform=True)
+    u = (box[2] - box[0]) / 4.0
+    for dx in (-1.45, 1.45):  # flames left and right of the head: their rims are skin-coloured
+        cx, cy = int(320 + dx * u), int(box[1] + 2.6 * u)
+        cv2.ellipse(background, (cx, cy), (int(0.5 * u), int(1.0 * u)), 0, 0, 360, FLAME, -1)
+    img, _ = cook(background, 320, 330, hat=True, mask=True, uniform=True)
+    lit = Lighting.of(img)
+    face = skin_face(img, box, lit)
+    assert face is not None and abs((face[0] + face[2]) / 2 - 320) < 0.75 * u  # within the head
+    a = judge(img, box, None, lit)
+    assert a.hat is not None and a.hat > 0.5 and a.mask is not None and a.mask > 0.5

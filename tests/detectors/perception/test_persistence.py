@@ -1,0 +1,51 @@
+"""Persons who cannot have left: kept through a detector miss while the picture under them is still."""
+
+import numpy as np
+
+from detectors.detections import Detections
+from detectors.perception.persistence import SCORE_DECAY, changed_share, confirmed, iou, still_missed
+
+
+def persons(*rows: tuple[float, float, float, float, float]) -> Detections:
+    a = np.array(rows, np.float64).reshape(-1, 5)
+    return Detections(a[:, :4], a[:, 4], np.array(["person"] * len(a)))
+
+
+def test_iou_of_every_pair() -> None:
+    a = np.array([[0, 0, 10, 10], [20, 20, 30, 30]], np.float64)
+    b = np.array([[5, 0, 15, 10]], np.float64)
+    assert np.allclose(iou(a, b), [[50 / 150], [0.0]])
+
+
+def test_changed_share_maps_the_box_onto_the_thumbnail() -> None:
+    changed = np.zeros((9, 16), bool)  # a 16-pixel-wide thumbnail of a 160-pixel picture
+    changed[0:5, 0:4] = True
+    assert changed_share(changed, np.array([0, 0, 40, 50.0]), 160) == 1.0
+    assert changed_share(changed, np.array([80, 0, 160, 90.0]), 160) == 0.0
+    assert changed_share(changed, np.array([0, 0, 80, 50.0]), 160) == 0.5
+
+
+def test_a_missed_person_is_kept_only_where_nothing_changed() -> None:
+    old = persons((10, 10, 40, 80, 0.8), (100, 10, 130, 80, 0.7))
+    changed = np.zeros((9, 16), bool)
+    changed[:, 10:14] = True  # the picture changed under the second person: they walked off
+    kept = still_missed(old, Detections.empty(), changed, 160, np.zeros(2, np.int_), max_misses=5)
+    assert kept.tolist() == [0]
+
+
+def test_a_person_found_again_is_not_kept_twice_and_misses_are_bounded() -> None:
+    old = persons((10, 10, 40, 80, 0.8))
+    still = np.zeros((9, 16), bool)
+    again = persons((12, 11, 41, 82, 0.5))
+    assert still_missed(old, again, still, 160, np.zeros(1, np.int_), 5).tolist() == []
+    assert still_missed(old, Detections.empty(), still, 160, np.array([4]), 5).tolist() == [0]
+    assert still_missed(old, Detections.empty(), still, 160, np.array([5]), 5).tolist() == []
+    assert still_missed(old, Detections.empty(), None, 160, np.zeros(1, np.int_), 5).tolist() == []
+
+
+def test_a_refound_person_keeps_most_of_their_score() -> None:
+    old = persons((10, 10, 40, 80, 0.8))
+    new = persons((12, 11, 41, 82, 0.4), (100, 10, 130, 80, 0.35))
+    scores = confirmed(old, new).scores
+    assert np.isclose(scores[0], 0.8 - SCORE_DECAY) and np.isclose(scores[1], 0.35)  # the stranger gains nothing
+    assert np.isclose(confirmed(old, persons((12, 11, 41, 82, 0.9))).scores[0], 0.9)
