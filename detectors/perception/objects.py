@@ -1,9 +1,12 @@
 """Objects a kitchen camera cares about (people first), from YOLOX-Nano on the CPU.
 
-The stock YOLOX-Nano COCO model (Megvii, Apache-2.0) runs through onnxruntime on a 416×416
-letterbox (top-left, grey 114 fill, BGR 0-255, no normalisation); see :mod:`detectors.models.yolo`
-for the decode. Labels are COCO names. Pure: ``detect(image) -> Detections``, no memory.
+The stock YOLOX-Nano COCO model (Megvii, Apache-2.0) runs through onnxruntime on a letterbox with
+the long side at 416 (top-left, grey 114 fill, BGR 0-255, no normalisation) and the short side cut
+to what the picture needs (416x256 for 16:9, 42 % less work than the exported 416x416); see
+:mod:`detectors.models.yolo` for the decode. Labels are COCO names. Pure: ``detect(image) -> Detections``, no memory.
 """
+
+import math
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,7 +25,17 @@ KITCHEN_CLASSES: tuple[str, ...] = (
     "cup", "bottle", "wine glass", "bowl", "backpack", "handbag", "umbrella", "chair", "dining table",
     "oven", "microwave", "toaster", "sink", "refrigerator", "laptop", "tv", "book", "clock",
 )  # fmt: skip
-INPUT_SIZE = (416, 416)
+INPUT_SIZE = (416, 416)  # as exported and trained
+STRIDE = 32  # the coarsest output's stride: input sides are multiples of it
+
+
+def input_size(width: int, height: int) -> tuple[int, int]:
+    """The (w, h) YOLOX runs a ``width`` x ``height`` picture at: the long side at 416 as trained,
+    the short side just large enough, to a multiple of the 32-pixel stride (640x360: 416x256).
+    The network is fully convolutional, so the letterbox's padding need not be computed."""
+    scale = INPUT_SIZE[0] / max(width, height, 1)
+    short = min(INPUT_SIZE[0], STRIDE * math.ceil(min(width, height) * scale / STRIDE))
+    return (INPUT_SIZE[0], short) if width >= height else (short, INPUT_SIZE[0])
 
 
 class ObjectsConfig(BaseModel):
@@ -44,17 +57,26 @@ class ObjectDetector:
         unknown = sorted(set(cfg.classes) - set(COCO_NAMES))
         if unknown:
             raise DetectorError(f"objects: unknown COCO class(es) {unknown}")
-        self._runner = OnnxRunner(model_path(YOLOX_NANO), "onnxruntime", cfg.threads)
+        self._path = model_path(YOLOX_NANO)
+        self._runners: dict[tuple[int, int], OnnxRunner] = {
+            INPUT_SIZE: OnnxRunner(self._path, "onnxruntime", cfg.threads)
+        }
         self._wanted = np.array([name in cfg.classes for name in COCO_NAMES])
         self._names = np.array(COCO_NAMES, dtype=np.str_)
 
     def detect(self, image: Image) -> Detections:
         if image.ndim != 3 or image.shape[2] != 3 or image.size == 0:
             raise DetectorError(f"objects: expected a non-empty (H, W, 3) BGR picture, got shape {image.shape}")
-        tensor, box = letterbox(image, INPUT_SIZE, pad="top_left", fill=114)
-        raw = self._runner.run(tensor)
+        size = input_size(image.shape[1], image.shape[0])
+        runner = self._runners.get(size)
+        if runner is None:
+            runner = self._runners[size] = OnnxRunner(
+                self._path, "onnxruntime", self.config.threads, (size[1], size[0])
+            )
+        tensor, box = letterbox(image, size, pad="top_left", fill=114)
+        raw = runner.run(tensor)
         boxes, scores, ids = postprocess(
-            raw, "yolox", box, INPUT_SIZE, len(COCO_NAMES), min_score=self.config.min_score, iou=self.config.nms_iou
+            raw, "yolox", box, size, len(COCO_NAMES), min_score=self.config.min_score, iou=self.config.nms_iou
         )
         keep = self._wanted[ids]
         if not np.any(keep):
