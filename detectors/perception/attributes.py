@@ -103,18 +103,22 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
     # outline has skin's colour and would join the forehead into a ring reaching the hair's top.
     skin = cv2.morphologyEx(_skin(area, lit).astype(np.uint8), cv2.MORPH_OPEN, OPEN_KERNEL)
     _, _, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
-    # Face skin: blobs near the person's middle, not reaching the side of the head area (that is
-    # skin-coloured background, a wooden door or a cardboard box behind the person, maybe run
-    # together with the face). Flames and wood beside the head can be larger than a masked face's
-    # forehead, so size does not choose: the top-most face-sized blob does (the forehead above a
-    # mask, not the chin below it); then the pieces beside it with the same top (eyes split a
-    # forehead at the hat's edge; flames beside a head start elsewhere) widen it
-    # and the pieces under it (the chin) make it span the mask.
+    # Face skin: blobs near the person's middle, not reaching the side or the top of the head area
+    # (that is skin-coloured background, a wooden door or a box on a shelf behind the person, maybe
+    # run together with the face; a face has hair or a hat above it). Flames and wood beside the
+    # head can be larger than a masked face's forehead, so size does not choose: the top-most
+    # face-sized blob does (the forehead above a mask, not the chin below it); then the pieces
+    # beside it with the same top (eyes split a forehead at the hat's edge; flames beside a head
+    # start elsewhere) widen it and the pieces under it (the chin) make it span the mask.
     middle = 0.4 * pw  # the person's middle, in head-area pixels
     parts = [
         (int(by), int(bx), int(bw), int(bh), int(n))
         for bx, by, bw, bh, n in stats[1:]
-        if n >= 4 and bx > 0 and bx + bw < skin.shape[1] and abs(bx + 0.5 * bw - middle) <= MAX_FACE_OFFSET * pw
+        if n >= 4
+        and bx > 0
+        and by > 0
+        and bx + bw < skin.shape[1]
+        and abs(bx + 0.5 * bw - middle) <= MAX_FACE_OFFSET * pw
     ]
     seeds = [p for p in parts if p[2] >= MIN_FACE_PX and p[4] >= 0.1 * p[2] * p[2] and p[2] <= MAX_FACE_SHARE * pw]
     if not seeds:
