@@ -23,6 +23,7 @@ from detectors.detections import PixelZone
 from detectors.perception.base import Image, Perceiver, to_small_grey
 
 FloatImage = NDArray[np.float32]
+FloatPixels = NDArray[np.float32]  # one zone's pixels, taken out of a picture with its mask
 
 
 class ZoneStateConfig(BaseModel):
@@ -84,10 +85,15 @@ def zone_mask(zone: PixelZone, shape: tuple[int, int], scale: tuple[float, float
 def zone_similarity(reference: FloatImage, current: FloatImage, mask: NDArray[np.bool_]) -> float | None:
     """Normalised correlation of the two pictures inside ``mask`` (1 = same pattern, whatever the
     lighting level); None when the zone is too small or the reference there is featureless."""
-    if int(mask.sum()) < 16:
+    return pattern_similarity(reference[mask], current[mask])
+
+
+def pattern_similarity(reference: FloatPixels, current: FloatPixels) -> float | None:
+    """:func:`zone_similarity` of two zones' pixels already taken out (same order and count)."""
+    if len(reference) < 16:
         return None
-    a: NDArray[Any] = reference[mask].astype(np.float64)
-    b: NDArray[Any] = current[mask].astype(np.float64)
+    a: NDArray[Any] = reference.astype(np.float64)
+    b: NDArray[Any] = current.astype(np.float64)
     a -= a.mean()
     b -= b.mean()
     na, nb = float(np.sqrt((a * a).sum())), float(np.sqrt((b * b).sum()))

@@ -1,12 +1,15 @@
 """bin_open (垃圾桶未盖): the bin zone no longer looks like its closed reference.
 
-The zone_state plugin keeps a reference picture learnt when the detector starts (so start it
-with the bins closed; see :mod:`detectors.perception.zone_state`). Per frame the zone's pattern
-is correlated with the reference's; below a sensitivity-dependent similarity the lid is taken as
-open. While someone stands at the bin (a person box or a large moving blob over the zone) the
-view is blocked and the rule keeps its previous answer (person boxes when the camera runs the
-person detector, else person-sized moving blobs). When the camera itself has moved, the
-zone no longer shows the bin, so the rule says nothing (camera_displaced reports that). Without a
+The reference is learnt per zone when the detector starts (so start it with the bins closed):
+the median of ``REF_SAMPLES`` views of the zone taken ``REF_STRIDE`` frames apart, each only
+while nobody and nothing moving is over the zone. A cook standing at the bin during the first
+seconds would otherwise become part of "closed", and the bin would differ once they left. Per
+frame the zone's pattern is correlated with the reference's (the zone_state plugin's pictures);
+below a sensitivity-dependent similarity the lid is taken as open. While someone stands at the
+bin (a person box or a large moving blob over the zone) the view is blocked and the rule keeps its
+previous answer (person boxes when the camera runs the person detector, else person-sized moving
+blobs). When the camera itself has moved, the zone no longer shows the bin, so the rule says
+nothing (camera_displaced reports that). Without a
 zone the rule has nothing to compare and never fires: configure the bin's lid zone.
 """
 
@@ -18,12 +21,16 @@ from numpy.typing import NDArray
 from core.site import EffectiveRule
 from detectors.detections import Detections, PixelZone
 from detectors.perception.base import Percepts
+from detectors.perception.motion import MotionReport
 from detectors.perception.scene_health import SceneReport
-from detectors.perception.zone_state import ZoneStateReport, zone_mask, zone_similarity
+from detectors.perception.zone_state import FloatPixels, ZoneStateReport, pattern_similarity, zone_mask
 from detectors.rules.base import NOTHING, Finding, Rule, by_sensitivity
 from detectors.rules.presence import overlapping, person_sized_motion, persons_seen
 
 PERSON_MIN_SCORE = 0.3
+LEARN_PERSON_SCORE = 0.2  # while learning, even a doubtful person over the zone spoils a view
+REF_SAMPLES = 9  # unobstructed views whose median is the zone's closed reference
+REF_STRIDE = 5  # frames between two views (1 s at 5 fps): about 9 s of clear view in all
 MOVING_MIN_HEIGHT = 0.25  # share of the picture height: a person, not a lid swinging open
 MOVED_SHIFT = 0.02  # share of the diagonal: the camera moved, the zone shows something else
 
@@ -40,20 +47,29 @@ class BinOpen(Rule):
         self.min_similarity = by_sensitivity(settings.sensitivity, 0.3, 0.9)
         self._masks: dict[tuple[str, tuple[int, int]], NDArray[np.bool_]] = {}
         self._last: dict[str, Finding] = {}
+        self._views: dict[str, list[FloatPixels]] = {}  # zone → clear views so far
+        self._since: dict[str, int] = {}  # zone → frames since its last view
+        self._refs: dict[str, FloatPixels] = {}  # zone → its closed reference (the zone's pixels)
 
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
         if zone is None:
             return NOTHING
         state = percepts.get("zone_state", ZoneStateReport)
         scene = percepts.get("scene", SceneReport)
-        if state.reference is None or scene.view_matches is False or scene.view_shift > MOVED_SHIFT:
+        if scene.view_matches is False or scene.view_shift > MOVED_SHIFT:
             self._last.pop(zone.id, None)
             return NOTHING
         x1, y1 = zone.polygon.min(axis=0)
         x2, y2 = zone.polygon.max(axis=0)
-        if self._blocked(percepts, (float(x1), float(y1), float(x2), float(y2)), height):
+        bbox = (float(x1), float(y1), float(x2), float(y2))
+        mask = self._mask(zone, state)
+        reference = self._refs.get(zone.id)
+        if reference is None or reference.shape != (int(mask.sum()),):
+            self._learn(percepts, zone.id, bbox, state.current[mask])
+            return NOTHING
+        if self._blocked(percepts, bbox, height):
             return self._last.get(zone.id, NOTHING)
-        similarity = zone_similarity(state.reference, state.current, self._mask(zone, state))
+        similarity = pattern_similarity(reference, state.current[mask])
         if similarity is None:
             return NOTHING
         if similarity >= self.min_similarity:
@@ -68,6 +84,32 @@ class BinOpen(Rule):
             )
         self._last[zone.id] = finding
         return finding
+
+    def _learn(
+        self, percepts: Percepts, zone_id: str, box: tuple[float, float, float, float], view: FloatPixels
+    ) -> None:
+        """Take ``view`` into the zone's reference when it is due and nothing covers the zone."""
+        views = self._views.setdefault(zone_id, [])
+        if views and len(views[0]) != len(view):  # the picture size changed: start again
+            views.clear()
+        since = self._since.get(zone_id, REF_STRIDE)
+        self._since[zone_id] = since + 1
+        if since < REF_STRIDE or self._obstructed(percepts, box):
+            return
+        views.append(view.copy())
+        self._since[zone_id] = 1
+        if len(views) >= REF_SAMPLES:
+            self._refs[zone_id] = np.median(np.stack(views), axis=0).astype(np.float32)
+            del self._views[zone_id]
+
+    def _obstructed(self, percepts: Percepts, box: tuple[float, float, float, float]) -> bool:
+        """Anybody, however doubtful, or anything moving over the zone (stricter than _blocked)."""
+        persons = persons_seen(percepts)
+        if persons is not None and len(overlapping(persons[persons.scores >= LEARN_PERSON_SCORE], box, grow=0.1)):
+            return True
+        if "motion" in percepts.keys():  # noqa: SIM118 (Percepts is not a dict)
+            return bool(len(overlapping(percepts.get("motion", MotionReport).detections, box)))
+        return False
 
     def _blocked(self, percepts: Percepts, box: tuple[float, float, float, float], height: int) -> bool:
         persons = persons_seen(percepts)

@@ -8,7 +8,7 @@ from detectors.detections import Detections
 from detectors.perception.base import Percepts
 from detectors.perception.people import PeopleReport
 from detectors.perception.zone_state import ZoneStateReport
-from detectors.rules.bin_open import BinOpen
+from detectors.rules.bin_open import REF_SAMPLES, REF_STRIDE, BinOpen
 from detectors.rules.camera_blurred import CameraBlurred
 from detectors.rules.camera_displaced import CameraDisplaced
 from detectors.rules.camera_frozen import CameraFrozen
@@ -121,8 +121,15 @@ def bin_percepts(open_lid: bool, **extra: object) -> Percepts:
     return Percepts({"zone_state": zone_state(open_lid), "scene": scene(), "motion": motion(), **extra})
 
 
+def learnt(rule: BinOpen, **extra: object) -> BinOpen:
+    """``rule`` after the frames it needs to learn the closed bin (nothing over the zone)."""
+    for _ in range(REF_SAMPLES * REF_STRIDE):
+        assert not rule.evaluate(bin_percepts(False, **extra), BIN, W, H).condition
+    return rule
+
+
 def test_bin_open_when_the_zone_differs_from_the_reference() -> None:
-    rule = BinOpen(settings("bin_open"))
+    rule = learnt(BinOpen(settings("bin_open")))
     assert not rule.evaluate(bin_percepts(False), BIN, W, H).condition
     f = rule.evaluate(bin_percepts(True), BIN, W, H)
     assert f.condition and f.detections.labels.tolist() == ["bin_open"]
@@ -131,13 +138,30 @@ def test_bin_open_when_the_zone_differs_from_the_reference() -> None:
 def test_bin_open_needs_a_zone_and_a_reference() -> None:
     rule = BinOpen(settings("bin_open"))
     assert not rule.evaluate(bin_percepts(True), None, W, H).condition
-    no_ref = ZoneStateReport(None, zone_state(True).current, (0.5, 0.5))
-    p = Percepts({"zone_state": no_ref, "scene": scene(), "motion": motion()})
-    assert not rule.evaluate(p, BIN, W, H).condition
+    assert not rule.evaluate(bin_percepts(True), BIN, W, H).condition  # still learning
+    assert rule._refs == {}
+
+
+def test_the_reference_is_learnt_only_while_nobody_covers_the_bin() -> None:
+    rule = BinOpen(settings("bin_open"))
+    at_bin = people([(530, 60, 610, 300)])
+    cook = zone_state(True)  # what the zone shows with a cook in front of it: not the closed lid
+    for _ in range(3 * REF_SAMPLES * REF_STRIDE):  # a cook stands at the bin from the start
+        p = Percepts({"zone_state": cook, "scene": scene(), "motion": motion(), "people": at_bin})
+        assert not rule.evaluate(p, BIN, W, H).condition
+    assert rule._refs == {} and not rule._views.get("bin")  # nothing of the cook was taken
+    learnt(rule)  # they left: the closed bin is learnt
+    assert not rule.evaluate(bin_percepts(False), BIN, W, H).condition
+    assert rule.evaluate(bin_percepts(True), BIN, W, H).condition
+    walker = BinOpen(settings("bin_open"))
+    for _ in range(REF_SAMPLES * REF_STRIDE):  # a mover over the zone spoils the views too
+        p = Percepts({"zone_state": cook, "scene": scene(), "motion": motion([(540, 60, 600, 300)])})
+        walker.evaluate(p, BIN, W, H)
+    assert walker._refs == {}
 
 
 def test_a_person_at_the_bin_keeps_the_last_answer() -> None:
-    rule = BinOpen(settings("bin_open"))
+    rule = learnt(BinOpen(settings("bin_open")))
     at_bin = people([(530, 60, 610, 300)])
     assert not rule.evaluate(bin_percepts(True, people=at_bin), BIN, W, H).condition  # no answer yet
     assert rule.evaluate(bin_percepts(True), BIN, W, H).condition
@@ -146,7 +170,7 @@ def test_a_person_at_the_bin_keeps_the_last_answer() -> None:
 
 
 def test_without_a_person_detector_a_person_sized_mover_hides_the_bin() -> None:
-    rule = BinOpen(settings("bin_open"))
+    rule = learnt(BinOpen(settings("bin_open")))
     lid = {"motion": motion([(530, 130, 600, 200)])}  # the lid swinging open: small, not a person
     assert rule.evaluate(bin_percepts(True, **lid), BIN, W, H).condition
     walker = {"motion": motion([(520, 40, 610, 330)])}
