@@ -26,6 +26,10 @@ def _session(path: str, threads: int, input_hw: tuple[int, int] | None = None) -
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.log_severity_level = 3
+    # Idle intra-op threads sleep instead of spinning: a detector process runs many small
+    # inferences among other work, and spinning threads burn the CPU (or the container's quota)
+    # that the rest of the pipeline needs.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     model: str | bytes = path if input_hw is None else _with_input_size(path, input_hw)
     return ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
 

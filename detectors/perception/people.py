@@ -194,6 +194,8 @@ class PeopleDetector(Perceiver):
         side = int(ZOOM_SIDE * min(h, w))
         if side >= ZOOM_SIDE * max(h, w):
             return Detections.empty()  # a square picture: a crop would not be seen larger
+        if around[2] - around[0] > side or around[3] - around[1] > side:
+            return Detections.empty()  # a change wider than the crop (a hand over the lens, lights)
         cx, cy = (around[0] + around[2]) / 2, (around[1] + around[3]) / 2
         x0 = int(np.clip(cx - side / 2, 0, w - side))
         y0 = int(np.clip(cy - side / 2, 0, h - side))
