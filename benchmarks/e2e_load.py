@@ -38,10 +38,8 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,7 +48,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psutil
 import websockets
 
 from core.broker import EmbeddedBroker, free_port
@@ -62,6 +59,7 @@ from core.topics import topic_specs
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cpu_budget import CpuBudget, CpuBudgetError
 from load_faults import PrivatePostgres, StreamCamera, outage, stored_covers, stream_camera
+from load_procs import Proc
 from load_report import Result, pct, report, table
 
 PASSWORD = "bench-password-1"
@@ -69,37 +67,6 @@ ALL_DAY = {d: ["00:00-23:59"] for d in ("mon", "tue", "wed", "thu", "fri", "sat"
 FIRST_COVER_S, COVER_S, SPREAD_S = 12.0, 6.0, 20.0
 FAULT_AT_S, DB_OUTAGE_S, STREAM_DOWN_S = FIRST_COVER_S + 4, 30.0, 10.0
 STREAM_CAMERA = "cam-stream"
-
-
-class Proc:
-    """``python -m brightkitchen.cli ROLE`` with its own environment and log file."""
-
-    def __init__(self, role: str, env: dict[str, str], logs: Path, name: str) -> None:
-        self.name = name
-        self.log_path = logs / f"{name}.log"
-        out = open(self.log_path, "wb")  # noqa: SIM115 - the child owns it
-        self.proc = subprocess.Popen([sys.executable, "-m", "brightkitchen.cli", role], env={**os.environ, **env},
-                                     stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        out.close()
-        self.ps = psutil.Process(self.proc.pid)
-        self.ps.cpu_percent(None)
-        self.cpu_s0 = sum(self.ps.cpu_times()[:2])
-        self.peak_rss = 0
-        self.cpu_s = 0.0
-
-    def sample(self) -> None:
-        with contextlib.suppress(psutil.Error):
-            self.peak_rss = max(self.peak_rss, self.ps.memory_info().rss)
-            self.cpu_s = sum(self.ps.cpu_times()[:2]) - self.cpu_s0
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def cover_at(i: int, n: int) -> float:

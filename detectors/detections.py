@@ -57,6 +57,18 @@ class Detections:
         b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
         return cls(b, np.asarray(scores, dtype=np.float64), np.array([label] * len(b), dtype=np.str_))
 
+    @classmethod
+    def concat(cls, *parts: "Detections") -> "Detections":
+        """All rows of ``parts``, in order."""
+        kept = [d for d in parts if len(d)]
+        if len(kept) <= 1:
+            return kept[0] if kept else cls.empty()
+        return cls(
+            np.concatenate([d.boxes for d in kept]),
+            np.concatenate([d.scores for d in kept]),
+            np.concatenate([d.labels for d in kept]),
+        )
+
     def __len__(self) -> int:
         return int(self.boxes.shape[0])
 

@@ -23,7 +23,7 @@ from detectors.perception.base import Image, Perceiver
 from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
 from detectors.perception.objects import ObjectDetector, ObjectsConfig
-from detectors.perception.persistence import attributes_of, confirmed, join, still_missed
+from detectors.perception.persistence import attributes_of, confirmed, still_missed
 
 HEAD_CROP = 0.4  # top share of a person box searched for a face
 MAX_PERSON_ASPECT = 1.5  # person boxes wider than this many times their height are dropped
@@ -140,19 +140,15 @@ class PeopleDetector(Perceiver):
             kept = still_missed(
                 old.persons, fresh.persons, self.gate.changed, width, misses, self.config.keep_missed_runs
             )
-        self._misses = (
-            np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
-            if len(kept)
-            else (np.zeros(len(fresh.persons), np.int_))
-        )
+        self._misses = np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
         if old is None:
             return fresh, 0
         persons = confirmed(old.persons, fresh.persons)
         others = fresh.objects[fresh.objects.labels != "person"]
         carried = old.persons[kept]
         report = PeopleReport(
-            join(join(others, persons), carried),
-            join(persons, carried),
+            Detections.concat(others, persons, carried),
+            Detections.concat(persons, carried),
             fresh.attributes + attributes_of(old.attributes, kept),
             fresh.faces,
             True,
@@ -166,7 +162,7 @@ class PeopleDetector(Perceiver):
         a square crop round it, which YOLOX sees at twice the scale of a letterboxed 16:9 frame."""
         objects = self.objects.detect(image)
         if zoom is not None and not np.any(objects.labels == "person"):
-            objects = join(objects, self._zoomed_persons(image, zoom))
+            objects = Detections.concat(objects, self._zoomed_persons(image, zoom))
         # A "person" much wider than tall is a stove, a counter or a shelf: people in a kitchen
         # stand, walk or bend, and a box cut by the picture's bottom edge is still taller than wide.
         flat = (objects.labels == "person") & (objects.widths > MAX_PERSON_ASPECT * objects.heights)

@@ -84,15 +84,5 @@ def confirmed(old: Detections, new: Detections) -> Detections:
     return Detections(new.boxes, np.maximum(new.scores, floor), new.labels)
 
 
-def join(a: Detections, b: Detections) -> Detections:
-    if not len(b):
-        return a
-    if not len(a):
-        return b
-    return Detections(
-        np.concatenate([a.boxes, b.boxes]), np.concatenate([a.scores, b.scores]), np.concatenate([a.labels, b.labels])
-    )
-
-
 def attributes_of(attrs: tuple[PersonAttributes, ...], idx: NDArray[np.intp]) -> tuple[PersonAttributes, ...]:
     return tuple(attrs[int(i)] for i in idx)

@@ -6,7 +6,6 @@ Detections result with ``person`` labels, so these rules use the person detector
 runs it and work without it.
 """
 
-import numpy as np
 
 from detectors.detections import Detections, PixelZone
 from detectors.perception.base import Percepts
@@ -25,13 +24,7 @@ def persons_seen(percepts: Percepts) -> Detections | None:
             found.append(value[value.labels == "person"])
     if not found:
         return None
-    if len(found) == 1:
-        return found[0]
-    return Detections(
-        np.concatenate([d.boxes for d in found]),
-        np.concatenate([d.scores for d in found]),
-        np.concatenate([d.labels for d in found]),
-    )
+    return found[0] if len(found) == 1 else Detections.concat(*found)
 
 
 def person_sized_motion(percepts: Percepts, min_height: float) -> Detections:
