@@ -46,7 +46,7 @@ async def test_a_polygon_drawn_on_the_picture_reaches_the_site_and_bk_site(
     await log_in(page, kafka_api.url, "admin")
     await page.goto(f"{kafka_api.url}/#/admin")
     await page.click("[data-camera=a-cook] [data-testid=edit-zones]")
-    await page.wait_for_function("document.querySelector('.zone-stage img').naturalWidth === 640")
+    await page.wait_for_function("document.querySelector('.zone-stage img')?.naturalWidth === 640")
     canvas = await page.wait_for_selector("[data-testid=zone-canvas]")
     box = await canvas.bounding_box()
     for x, y in CORNERS:
