@@ -59,6 +59,8 @@ class CameraPipeline:
         self._machines: dict[MachineKey, IncidentMachine] = {}
         self._pending: list[Event] = []  # closes caused by a site change, sent with the next frame
         self._last_ms = 0
+        self._frames = 0  # frames judged, for the plugins' cadence
+        self._results: dict[str, tuple[tuple[int, int], object]] = {}  # each plugin's last, by picture size
         self._zone_cache: tuple[int, int, dict[str, PixelZone]] | None = None
         self._models: tuple[CustomModelConfig, ...] = ()
         self.configure(school, camera, models)
@@ -74,6 +76,8 @@ class CameraPipeline:
         self.schedule = school.schedule if school is not None else Schedule.model_validate({})
         self.enabled = camera.enabled if camera is not None else True
         self._zone_cache = None
+        self._armed_in: dict[str, tuple[int, bool]] = {}  # rule key -> (minute, armed)
+        self._keys: dict[tuple[MachineKey, str], IncidentKey] = {}
         self.rules: list[Rule] = []
         for key in rules.RULES:
             settings = rule_settings(school, camera, key)
@@ -90,6 +94,8 @@ class CameraPipeline:
                 self._perceivers[key] = perception.create(key)
         for key in set(self._perceivers) - needed:
             del self._perceivers[key]
+        for key in set(self._results) - set(self._perceivers):
+            del self._results[key]
         wanted = {(r.key, z) for r in self.rules for z in self._zone_ids(r)}
         for mkey in list(self._machines):
             if mkey not in wanted:
@@ -108,17 +114,20 @@ class CameraPipeline:
         self._last_ms = max(self._last_ms, frame.captured_ms)
         self._frame_school = frame.school_id or self._frame_school
         height, width = image.shape[:2]
-        results: dict[str, object] = {}
+        results = self._results
         with shared_thumbnails(image):
             for key, plugin in self._perceivers.items():
+                if key in results and results[key][0] == (width, height) and not plugin.due(self._frames):
+                    continue  # a slow signal: the last result stands
                 t0 = time.perf_counter()
-                results[key] = plugin.observe(image)
+                results[key] = ((width, height), plugin.observe(image))
                 _timer(key).observe(time.perf_counter() - t0)
-        percepts = Percepts(results)
+        self._frames += 1
+        percepts = Percepts({key: result for key, (_, result) in results.items() if key in self._perceivers})
         zones = self._zones(width, height)
         for r in self.rules:
             t0 = time.perf_counter()
-            armed = is_active(r.settings.active, self.schedule, frame.captured_ms)
+            armed = self._armed(r, frame.captured_ms)
             for zone_id in self._zone_ids(r):
                 zone = zones.get(zone_id) if zone_id is not None else None
                 finding = r.evaluate(percepts, zone, width, height) if armed else NOTHING
@@ -150,15 +159,27 @@ class CameraPipeline:
             self._zone_cache = cache
         return cache[2]
 
+    def _armed(self, rule: Rule, captured_ms: int) -> bool:
+        """``is_active`` once a minute per rule: schedules are in whole minutes (and time zones
+        are whole minutes off UTC), and the time-zone conversion costs more than a rule."""
+        minute = captured_ms // 60_000
+        found = self._armed_in.get(rule.key)
+        if found is None or found[0] != minute:
+            found = self._armed_in[rule.key] = (minute, is_active(rule.settings.active, self.schedule, captured_ms))
+        return found[1]
+
     def _machine(self, rule: Rule, zone: str | None) -> IncidentMachine:
-        key = IncidentKey(
-            camera_id=self.camera_id,
-            school_id=self.school.id if self.school is not None else self._frame_school,
-            kitchen_id=self.camera.kitchen if self.camera is not None else "",
-            rule=rule.key,
-            zone=zone,
-            rule_version=rule.version,
-        )
+        school_id = self.school.id if self.school is not None else self._frame_school
+        key = self._keys.get(((rule.key, zone), school_id))
+        if key is None:
+            key = self._keys[((rule.key, zone), school_id)] = IncidentKey(
+                camera_id=self.camera_id,
+                school_id=school_id,
+                kitchen_id=self.camera.kitchen if self.camera is not None else "",
+                rule=rule.key,
+                zone=zone,
+                rule_version=rule.version,
+            )
         machine = self._machines.get((rule.key, zone))
         if machine is None:
             machine = self._machines[(rule.key, zone)] = IncidentMachine(key, IncidentPolicy.from_rule(rule.settings))

@@ -21,6 +21,15 @@ class Perceiver(ABC):
     but it only ever sees pixels: no time, no site, no rule settings."""
 
     key: ClassVar[str]
+    # Judge one frame in ``cadence``; the pipeline hands the rules the last result in between.
+    # For signals that change over seconds (a lens blurred or moved, a stove's flames), not from
+    # one frame to the next. ``phase`` staggers such plugins so they do not all run on one frame.
+    cadence: ClassVar[int] = 1
+    phase: ClassVar[int] = 0
+
+    def due(self, frame_number: int) -> bool:
+        """Whether this plugin judges the pipeline's ``frame_number``-th frame (counting from 0)."""
+        return self.cadence <= 1 or frame_number % self.cadence == self.phase % self.cadence
 
     @abstractmethod
     def observe(self, image: Image) -> object:

@@ -55,6 +55,10 @@ class FlameReport:
 
 class FlameDetector(Perceiver):
     key = "flame"
+    # A stove is left burning for minutes before it matters: one frame a second (flicker is
+    # then learnt between frames a second apart, which flames pass as easily).
+    cadence = 5
+    phase = 2
 
     def __init__(self, config: FlameConfig | None = None) -> None:
         self.config = config or FlameConfig()

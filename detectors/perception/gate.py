@@ -75,14 +75,14 @@ class ChangeGate:
             return True
         step = self._changed(small, prev)
         flicker = self._flicker if self._flicker is not None else np.zeros_like(small)
-        flicker += cfg.flicker_rate * (step.astype(np.float32) - flicker)
+        cv2.accumulateWeighted(step.view(np.uint8), flicker, cfg.flicker_rate)  # flicker += rate * (step - flicker)
         self._flicker = flicker
         self._since += 1
         # A flame's neighbours flicker too, only less often: widen the learnt flicker by a pixel.
-        steady = cv2.dilate((flicker >= cfg.flicker_level).astype(np.uint8), self._kernel) == 0
+        steady = cv2.dilate((flicker >= cfg.flicker_level).view(np.uint8), self._kernel) == 0
         self.changed = self._changed(small, self._ref)
         changed = self.changed & steady
-        if int(changed.sum()) >= cfg.min_pixels:
+        if cv2.countNonZero(changed.view(np.uint8)) >= cfg.min_pixels:
             ys, xs = np.nonzero(changed)
             sx, sy = image.shape[1] / small.shape[1], image.shape[0] / small.shape[0]
             self.change_box = (
@@ -100,11 +100,11 @@ class ChangeGate:
 
     def _changed(self, a: NDArray[Any], b: NDArray[Any]) -> NDArray[np.bool_]:
         cfg = self.config
-        mean_a, mean_b = float(a.mean()), float(b.mean())
+        mean_a, mean_b = cv2.mean(a)[0], cv2.mean(b)[0]
         gain = (mean_a + 1.0) / (mean_b + 1.0)  # lighting drift is not change
         # A person in a dark kitchen differs by a few grey levels only: the threshold follows the light.
         threshold = float(np.clip(cfg.threshold * mean_a / cfg.lit_level, cfg.dark_threshold, cfg.threshold))
-        out: NDArray[np.bool_] = np.abs(a - b * np.float32(gain)) > threshold
+        out: NDArray[np.bool_] = cv2.absdiff(a, b * np.float32(gain)) > threshold
         return out
 
     def _open(self, small: NDArray[Any], reason: str) -> None:

@@ -87,7 +87,7 @@ class MotionDetector(Perceiver):
         if bg is None or bg.shape != small.shape:
             self._background = small.copy()
             return MotionReport(Detections.empty(), 0.0, lighting_change=False, learning=True)
-        mean_now, mean_bg = float(small.mean()), float(bg.mean())
+        mean_now, mean_bg = cv2.mean(small)[0], cv2.mean(bg)[0]  # cv2.mean: 3x ndarray.mean (every frame)
         gain = (mean_now + 1.0) / (mean_bg + 1.0)
         if abs(gain - 1.0) > cfg.lighting_gain and abs(mean_now - mean_bg) > cfg.threshold / 2:
             return self._relearn(small)
@@ -95,19 +95,21 @@ class MotionDetector(Perceiver):
         # Object contrast scales with the light: a person in a dark kitchen differs by a few levels.
         threshold = float(np.clip(cfg.threshold * mean_bg / cfg.lit_level, cfg.dark_threshold, cfg.threshold))
         changed = (diff > threshold).astype(np.uint8)
-        fraction = float(changed.mean())
+        fraction = cv2.countNonZero(changed) / changed.size
         if fraction > cfg.lighting_fraction:
             return self._relearn(small)
         opened: NDArray[Any] = cv2.morphologyEx(changed, cv2.MORPH_OPEN, self._open)
         mask: NDArray[Any] = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, self._close, iterations=2)
-        self._learn(small, mask, prev, threshold)
+        self._learn(small, mask, prev, threshold, mean_now)
         return MotionReport(self._blobs(mask, sx, sy), fraction, lighting_change=False, learning=False)
 
     def _relearn(self, small: NDArray[Any]) -> MotionReport:
         self._background = small.copy()
         return MotionReport(Detections.empty(), 1.0, lighting_change=True, learning=True)
 
-    def _learn(self, small: NDArray[Any], mask: NDArray[Any], prev: NDArray[Any] | None, threshold: float) -> None:
+    def _learn(
+        self, small: NDArray[Any], mask: NDArray[Any], prev: NDArray[Any] | None, threshold: float, mean_now: float
+    ) -> None:
         """Learn slowly only under blobs that move now; what changed and then stays still (the
         ghost a cook leaves where they stood a long time, a pot put down) is absorbed faster
         than the background learns (``still_learn_factor``), in about two seconds. People
@@ -118,13 +120,13 @@ class MotionDetector(Perceiver):
         changed = mask > 0
         slow = changed
         if prev is not None and prev.shape == small.shape:
-            gain = np.float32((float(small.mean()) + 1.0) / (float(prev.mean()) + 1.0))
-            moving = (cv2.absdiff(small, prev * gain) > threshold).astype(np.uint8)
+            gain = np.float32((mean_now + 1.0) / (cv2.mean(prev)[0] + 1.0))
+            moving = (cv2.absdiff(small, prev * gain) > threshold).view(np.uint8)
             slow = changed & (cv2.dilate(moving, self._close, iterations=2) > 0)
-        rate = np.full(small.shape, cfg.learn_rate, np.float32)
-        rate[changed & ~slow] = min(1.0, cfg.learn_rate * cfg.still_learn_factor)
-        rate[slow] = cfg.learn_rate * cfg.foreground_learn_factor
-        bg += rate * (small - bg)
+        # bg += rate * (small - bg), a rate per region, as masked OpenCV updates (one pass each).
+        regions = ((~changed, cfg.learn_rate), (changed & ~slow, min(1.0, cfg.learn_rate * cfg.still_learn_factor)))
+        for region, rate in (*regions, (slow, cfg.learn_rate * cfg.foreground_learn_factor)):
+            cv2.accumulateWeighted(small, bg, rate, mask=region.view(np.uint8))
 
     def _blobs(self, mask: NDArray[Any], sx: float, sy: float) -> Detections:
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)

@@ -4,7 +4,7 @@
   brightness (so lighting level does not count), compared with a running baseline this camera
   learnt itself: kitchens differ far more from each other than a camera differs from itself.
   The baseline follows slowly while the picture looks normal and almost not at all while it
-  looks soft, so a defocused lens keeps alarming for a long time (about half an hour at 5 fps)
+  looks soft, so a defocused lens keeps alarming for a long time (about half an hour)
   instead of becoming the new normal within minutes.
 - **Identical frames**: the decoded pixels equal the previous frame's (a stuck encoder or a
   frozen source repeats the same picture; a live sensor never does, its noise alone differs).
@@ -16,7 +16,9 @@
   matching does. Checked every few frames, the last result carried in between. Pictures are
   brought to a common brightness first so a dimmer kitchen still matches its reference.
 
-Counts are in frames, never seconds: perception sees only pixels, and replays stay exact.
+The plugin judges one frame in five (its ``cadence``; a second apart at 5 fps, the pipeline
+carries its last report in between): these signals change over seconds. Counts are in judged
+frames, never seconds: perception sees only pixels, and replays stay exact.
 """
 
 import math
@@ -35,10 +37,10 @@ class SceneConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     sharp_width: int = Field(default=320, ge=64, le=1280, description="Width sharpness is measured at.")
-    warmup_frames: int = Field(default=10, ge=1, description="Frames whose median starts the sharpness baseline.")
-    baseline_rate: float = Field(default=0.02, gt=0, le=1, description="Baseline update per normal frame.")
+    warmup_frames: int = Field(default=3, ge=1, description="Judged frames whose median starts the sharpness baseline.")
+    baseline_rate: float = Field(default=0.1, gt=0, le=1, description="Baseline update per normal judged frame.")
     baseline_slow_rate: float = Field(
-        default=0.0001, ge=0, le=1, description="Baseline update per frame while the picture looks soft."
+        default=0.0005, ge=0, le=1, description="Baseline update per judged frame while the picture looks soft."
     )
     soft_ratio: float = Field(default=0.75, gt=0, le=1, description="Sharpness/baseline under which it looks soft.")
     frozen_stride: int = Field(default=4, ge=1, le=16, description="Pixel step of the identical-frame comparison.")
@@ -46,9 +48,9 @@ class SceneConfig(BaseModel):
         default=0.2, ge=0, description="Mean absolute grey difference at or under which two frames are identical."
     )
     match_width: int = Field(default=320, ge=96, le=1280, description="Width the viewpoint is matched at.")
-    reference_frames: int = Field(default=9, ge=1, le=50, description="Frames whose median is the reference.")
-    reference_stride: int = Field(default=3, ge=1, description="Take every n-th frame for the reference.")
-    check_every: int = Field(default=5, ge=1, description="Match the viewpoint every n frames.")
+    reference_frames: int = Field(default=6, ge=1, le=50, description="Judged frames whose median is the reference.")
+    reference_stride: int = Field(default=1, ge=1, description="Take every n-th judged frame for the reference.")
+    check_every: int = Field(default=2, ge=1, description="Match the viewpoint every n judged frames.")
     corners: int = Field(default=150, ge=20, le=3000, description="Reference corners followed.")
     dark_level: float = Field(default=45.0, ge=0, description="Mean grey under which the view is not judged.")
     min_keypoints: int = Field(default=40, ge=4, description="Fewer reference corners: viewpoint not measurable.")
@@ -96,6 +98,9 @@ def _normalised_u8(grey: NDArray[Any]) -> NDArray[np.uint8]:
 
 class SceneHealth(Perceiver):
     key = "scene"
+    # Blur, a moved view and a repeating picture are judged over seconds: one frame a second.
+    cadence = 5
+    phase = 0
 
     def __init__(self, config: SceneConfig | None = None) -> None:
         self.config = config or SceneConfig()

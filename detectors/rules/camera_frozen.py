@@ -1,8 +1,9 @@
 """camera_frozen (画面冻结): the decoded picture stops changing.
 
 A live sensor's noise alone makes every frame differ; identical decoded frames mean the source
-repeats a picture. The rule holds on each frame identical to the one before; the rule's dwell
-(catalog default 10 s) is the "for N seconds". Sensitivity has no effect: the signal is yes or no.
+repeats a picture. The rule holds while each frame the scene plugin judges (one a second)
+equals the one before; the rule's dwell (catalog default 10 s) is the "for N seconds".
+Sensitivity has no effect: the signal is yes or no.
 """
 
 from detectors.detections import PixelZone
@@ -11,7 +12,9 @@ from detectors.perception.health import HealthReport
 from detectors.perception.scene_health import SceneReport
 from detectors.rules.base import NOTHING, Finding, Rule
 
-MIN_REPEATS = 2  # one repeat can be a duplicated frame in transit; two in a row is a frozen source
+# The scene plugin judges frames a second apart: a duplicated frame in transit cannot make two of
+# those equal, so one repeat already means a source that repeats its picture.
+MIN_REPEATS = 1
 
 
 class CameraFrozen(Rule):
@@ -24,4 +27,4 @@ class CameraFrozen(Rule):
         scene = percepts.get("scene", SceneReport)
         if scene.identical_frames < MIN_REPEATS or percepts.get("health", HealthReport).blocked:
             return NOTHING  # a covered lens shows a flat picture that may repeat: that is camera_blocked
-        return Finding(True, 1.0, message=f"picture unchanged for {scene.identical_frames + 1} frames")
+        return Finding(True, 1.0, message=f"picture unchanged in {scene.identical_frames + 1} frames judged in a row")

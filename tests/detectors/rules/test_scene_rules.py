@@ -226,8 +226,8 @@ def test_camera_displaced_sensitivity() -> None:
 
 
 @pytest.mark.parametrize(
-    ("identical", "blocked", "expected"), [(0, False, False), (1, False, False), (3, False, True), (3, True, False)]
-)
+    ("identical", "blocked", "expected"), [(0, False, False), (1, False, True), (3, False, True), (3, True, False)]
+)  # identical counts frames judged a second apart: one repeat is a source repeating itself
 def test_camera_frozen(identical: int, blocked: bool, expected: bool) -> None:
     p = Percepts({"scene": scene(identical=identical), "health": health(blocked)})
     assert CameraFrozen(settings("camera_frozen")).evaluate(p, None, W, H).condition is expected
