@@ -130,3 +130,28 @@ def test_disabled_camera_produces_nothing() -> None:
     school, camera = s.cameras()[0]
     p = CameraPipeline("cam1", school, camera.model_copy(update={"enabled": False}))
     assert feed(p, [scenes.covered(seed=i) for i in range(25)], MONDAY_MORNING) == []
+
+
+def test_slow_plugins_judge_one_frame_in_their_cadence_and_their_report_stands_between() -> None:
+    p = pipeline_for(site())
+    scene, health = p._perceivers["scene"], p._perceivers["health"]
+    assert scene.cadence == 5 and health.cadence == 1
+    calls = {"scene": 0, "health": 0}
+    reports: list[object] = []
+    for key, plugin in (("scene", scene), ("health", health)):
+        observe = plugin.observe
+
+        def counted(image: scenes.Image, key: str = key, observe: object = observe) -> object:
+            calls[key] += 1
+            result = observe(image)  # type: ignore[operator]
+            if key == "scene":
+                reports.append(result)
+            return result
+
+        plugin.observe = counted  # type: ignore[method-assign]
+    feed(p, [scenes.kitchen(seed=600 + i) for i in range(12)], MONDAY_MORNING)
+    assert calls == {"scene": 3, "health": 12}  # frames 0, 5 and 10
+    assert p._results["scene"][1] is reports[-1]
+    # A new picture size is judged at once, whatever the cadence says.
+    feed(p, [scenes.kitchen(seed=700)[:200, :300]], MONDAY_MORNING + 12 * 200)
+    assert calls["scene"] == 4
