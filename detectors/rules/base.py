@@ -19,9 +19,13 @@ class Finding:
     score: float = 0.0
     detections: Detections = field(default_factory=Detections.empty)
     message: str = ""
+    # The rule could not judge this frame (nobody it could measure was in view): a dwell under way
+    # waits for the next judgement instead of restarting, for a while (see rules.incident).
+    unseen: bool = False
 
 
 NOTHING = Finding(False)
+UNSEEN = Finding(False, unseen=True)
 
 
 class Rule(ABC):

@@ -16,6 +16,9 @@ from detectors.rules.base import Finding
 
 MIN_UPDATE_S = 1.0  # realarm 0 must not mean an update per frame
 DROPOUT_S = 1.0  # a dropout this short (a frame or two) does not restart the dwell
+# Frames the rule could not judge (the offender hidden behind a colleague, turned away, missed by
+# the person detector) pause the dwell for this long; a frame judged compliant still ends it.
+UNSEEN_S = 4.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,8 @@ class IncidentMachine:
         if not finding.condition:
             if self._pending_ms is not None:
                 self._pending_false_ms = self._pending_false_ms if self._pending_false_ms is not None else t
-                if t - self._pending_false_ms >= min(p.clear_s, DROPOUT_S) * 1000:
+                gap = UNSEEN_S if finding.unseen else DROPOUT_S
+                if t - self._pending_false_ms >= min(p.clear_s, gap) * 1000:
                     self._pending_ms = self._pending_false_ms = None
             return None
         self._pending_false_ms = None

@@ -2,8 +2,9 @@
 
 A person counts when the detector is sure enough it is a person (threshold from sensitivity),
 stands in the rule's zone (feet point) and the attribute could be measured; the rule holds while
-at least one such person scores below the attribute threshold. One incident per camera and rule
-(and zone), carrying the boxes of the offending people.
+at least one such person scores below the attribute threshold. A frame in which nobody could be
+measured is "unseen", not compliant: a dwell under way waits for the next judgement. One
+incident per camera and rule (and zone), carrying the boxes of the offending people.
 """
 
 from typing import ClassVar
@@ -15,7 +16,7 @@ from detectors.detections import Detections, PixelZone
 from detectors.perception.attributes import PersonAttributes
 from detectors.perception.base import Percepts
 from detectors.perception.people import PeopleReport
-from detectors.rules.base import NOTHING, Finding, Rule, by_sensitivity
+from detectors.rules.base import NOTHING, UNSEEN, Finding, Rule, by_sensitivity
 
 
 def person_threshold(sensitivity: int) -> float:
@@ -48,12 +49,14 @@ class PersonAttributeRule(Rule):
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
         report = percepts.get("people", PeopleReport)
         offenders: list[int] = []
+        judged = 0
         for i in people_in(report, zone, self.min_person):
             value = self._value(report.attributes[i])
+            judged += value is not None
             if value is not None and value < self.threshold:
                 offenders.append(int(i))
         if not offenders:
-            return NOTHING
+            return NOTHING if judged else UNSEEN
         idx = np.array(offenders, np.intp)
         persons = report.persons[idx]
         boxes = Detections(persons.boxes, persons.scores, np.array([self.key] * len(idx), dtype=np.str_))

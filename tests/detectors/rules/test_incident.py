@@ -61,6 +61,30 @@ def test_short_dropout_keeps_dwell_long_one_restarts_it(gap_s: float, started_ms
     assert [e.started_ms for e in opens] == [started_ms]
 
 
+@pytest.mark.parametrize(
+    ("gap_s", "compliant_after", "started_ms"),
+    [(3.0, False, 0), (3.8, False, 0), (4.4, False, 6000), (2.0, True, 4800)],
+)
+def test_unseen_frames_pause_the_dwell_and_a_compliant_judgement_ends_it(
+    gap_s: float, compliant_after: bool, started_ms: int
+) -> None:
+    """Unseen (nobody measurable) up to 4 s keeps the dwell; a compliant frame after it ends it."""
+    m = IncidentMachine(KEY, policy(dwell=3))
+    timeline = [(t, Finding(True, 0.8)) for t, _ in run(0, 1.6, True)]
+    timeline += [(t, Finding(False, unseen=True)) for t, _ in run(1.6, 1.6 + gap_s, False)]
+    end = 1.6 + gap_s
+    if compliant_after:
+        timeline += [(t, Finding(False)) for t, _ in run(end, end + 1.2, False)]
+        end += 1.2
+    timeline += [(t, Finding(True, 0.8)) for t, _ in run(end, 12, True)]
+    opens = []
+    for t, finding in timeline:
+        ev = m.step(frame(t), 64, 48, finding)
+        if ev is not None and ev.state == "open":
+            opens.append(ev)
+    assert [e.started_ms for e in opens] == [started_ms]
+
+
 @pytest.mark.parametrize(("realarm", "expected_updates"), [(2, [5000, 7000, 9000]), (30, []), (0, None)])
 def test_updates_at_most_every_realarm(realarm: float, expected_updates: list[int] | None) -> None:
     m = IncidentMachine(KEY, policy(dwell=3, realarm=realarm))

@@ -41,6 +41,17 @@ def test_offenders_are_boxed_compliant_and_unseen_people_are_not(cls: type[Perso
     assert not rule.evaluate(percepts(people[1:]), None, 640, 360).condition
 
 
+@pytest.mark.parametrize(("cls", "field"), [(NoChefHat, "hat"), (NoMask, "mask"), (NoUniform, "uniform")])
+def test_nobody_measurable_is_unseen_and_somebody_compliant_is_not(cls: type[PersonAttributeRule], field: str) -> None:
+    rule = cls(settings(cls.key))
+    hidden = [((10, 10, 60, 200), 0.9, attrs(**{field: None})), ((300, 10, 360, 200), 0.2, attrs(**{field: 0.0}))]
+    assert rule.evaluate(percepts(hidden), None, 640, 360).unseen
+    assert rule.evaluate(percepts([]), None, 640, 360).unseen
+    seen = [*hidden, ((100, 10, 160, 200), 0.9, attrs(**{field: 0.95}))]
+    finding = rule.evaluate(percepts(seen), None, 640, 360)
+    assert not finding.condition and not finding.unseen
+
+
 def test_sensitivity_moves_the_threshold() -> None:
     people = [((10, 10, 60, 200), 0.9, attrs(hat=0.3))]
     assert not NoChefHat(settings("no_chef_hat", 0)).evaluate(percepts(people), None, 640, 360).condition
