@@ -37,6 +37,9 @@ MAX_FACE_OFFSET = 0.25  # a face's centre is at most this share of the box width
 # a loose box fills with the wall behind a bare head.
 CROWN = (0.02, 0.09)
 HAT_BAND = 0.35  # height of the band above the face judged for a hat, in face widths
+# A face box found by BlazeFace that is more than this share dark is no face: forehead, cheeks and
+# a mask are lit; eyes, brows and hair take far less.
+MAX_FACE_DARK = 0.5
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,13 @@ def _skin(region: Image, lit: Lighting) -> BoolImage:
     bright = region.max(axis=2) >= lit.dark_v
     mask: BoolImage = (cr >= 135) & (cr <= 180) & (cb >= 80) & (cb <= 130) & bright
     return mask
+
+
+def _dark_share(region: Image, lit: Lighting) -> float:
+    """Share of ``region`` darker than the picture's dark level (0 for an empty region)."""
+    if region.size == 0:
+        return 0.0
+    return float((region.max(axis=2) < lit.dark_v).mean())
 
 
 def _fraction(mask: BoolImage) -> float | None:
@@ -149,6 +159,8 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
         return UNKNOWN
     torso = _crop(image, x1 + 0.25 * pw, y1 + 0.3 * ph, x2 - 0.25 * pw, y1 + 0.55 * ph)
     uniform = _fraction(_light(torso, lit)) if torso.size else None
+    if face is not None and _dark_share(_crop(image, *face), lit) > MAX_FACE_DARK:
+        face = None  # a "face" on a dark jacket or in a shadow (person box cut at the shoulders)
     found = face is not None
     if face is None:
         face = skin_face(image, person, lit)

@@ -63,3 +63,20 @@ def test_flames_beside_the_head_do_not_move_the_face() -> None:
     assert face is not None and abs((face[0] + face[2]) / 2 - 320) < 0.75 * u  # within the head
     a = judge(img, box, None, lit)
     assert a.hat is not None and a.hat > 0.5 and a.mask is not None and a.mask > 0.5
+
+
+def test_a_face_found_on_a_dark_jacket_is_no_face_and_the_mask_is_not_judged() -> None:
+    # The person detector's box starts at the shoulders of a cook in dark clothes; a face
+    # detector's false "face" on the jacket must not be judged as a bare lower face.
+    img, box = cook(scenes.kitchen(seed=2), 320, 330, hat=True, mask=True, uniform=False)
+    u = (box[2] - box[0]) / 4.0
+    shoulders = (box[0], box[1] + 3.0 * u, box[2], box[3])
+    jacket_face = (320 - 1.0 * u, shoulders[1] + 0.3 * u, 320 + 1.0 * u, shoulders[1] + 2.3 * u)
+    lit = Lighting.of(img)
+    assert float((img[int(jacket_face[1]) : int(jacket_face[3]), int(jacket_face[0]) : int(jacket_face[2])].max(axis=2)
+                  < lit.dark_v).mean()) > 0.5  # the premise: that region is the dark jacket
+    a = judge(img, shoulders, jacket_face, lit)
+    assert not a.face_found and a.mask is None
+    # A real face found by the detector is kept.
+    real = judge(img, box, (320 - 0.75 * u, box[1] + 1.9 * u, 320 + 0.75 * u, box[1] + 3.4 * u), lit)
+    assert real.face_found
