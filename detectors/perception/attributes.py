@@ -31,6 +31,7 @@ Box = tuple[float, float, float, float]
 MIN_PERSON_PX = 60  # shorter person boxes are too small to judge a face or a hat
 MIN_FACE_PX = 8
 MAX_FACE_SHARE = 0.6  # a face is at most this share of its person box's width
+MIN_FACE_SHARE = 0.2  # and at least this share (a head is about a third of a person's width)
 OPEN_KERNEL = np.ones((2, 2), np.uint8)
 MAX_FACE_OFFSET = 0.25  # a face's centre is at most this share of the box width off its middle
 # Rows of a person box judged for a hat's top, in box heights from its top: not the very top, which
@@ -140,6 +141,8 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
         if abs(oy - by) <= fit:
             left, right, bottom = min(left, ox), max(right, ox + ow), max(bottom, oy + oh)
     bx, bw = left, min(right - left, int(MAX_FACE_SHARE * pw))
+    if bw < MIN_FACE_SHARE * pw:
+        return None  # a speck of skin (a chin above the collar, a hand), not a head's width
     for oy, ox, ow, oh, _ in parts:  # under: within a face's height, columns shared
         if by < oy <= by + 1.3 * bw and ox < bx + bw and bx < ox + ow:
             bottom = max(bottom, oy + oh)
@@ -164,6 +167,8 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
     found = face is not None
     if face is None:
         face = skin_face(image, person, lit)
+        if face is not None and _dark_share(_crop(image, *face), lit) > MAX_FACE_DARK:
+            face = None  # the chin above a dark collar when the box starts at the shoulders
     if face is None or y1 <= 1:  # no face seen, or the head is cut by the top edge
         return PersonAttributes(None, None, uniform, None, False)
     fx1, fy1, fx2, fy2 = face

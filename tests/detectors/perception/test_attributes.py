@@ -80,3 +80,13 @@ def test_a_face_found_on_a_dark_jacket_is_no_face_and_the_mask_is_not_judged() -
     # A real face found by the detector is kept.
     real = judge(img, box, (320 - 0.75 * u, box[1] + 1.9 * u, 320 + 0.75 * u, box[1] + 3.4 * u), lit)
     assert real.face_found
+
+
+def test_a_box_cut_at_the_shoulders_of_a_dark_jacket_judges_no_mask() -> None:
+    # Only the chin shows above the collar: a speck of skin, not a face; the jacket under it is
+    # not a bare lower face.
+    img, box = cook(scenes.kitchen(seed=2), 320, 330, hat=True, mask=True, uniform=False)
+    u = (box[2] - box[0]) / 4.0
+    for top in (2.9, 3.1, 3.3):  # just above, at and below the chin
+        a = judge(img, (box[0], box[1] + top * u, box[2], box[3]), None, Lighting.of(img))
+        assert a.mask is None or a.mask > 0.5
