@@ -123,7 +123,7 @@ class CameraPipeline:
                 results[key] = ((width, height), plugin.observe(image))
                 _timer(key).observe(time.perf_counter() - t0)
         self._frames += 1
-        percepts = Percepts({key: result for key, (_, result) in results.items() if key in self._perceivers})
+        percepts = Percepts({key: result for key, (_, result) in results.items()})  # configure() drops stale ones
         zones = self._zones(width, height)
         for r in self.rules:
             t0 = time.perf_counter()

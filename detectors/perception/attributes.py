@@ -38,8 +38,8 @@ MAX_FACE_OFFSET = 0.25  # a face's centre is at most this share of the box width
 # a loose box fills with the wall behind a bare head.
 CROWN = (0.02, 0.09)
 HAT_BAND = 0.35  # height of the band above the face judged for a hat, in face widths
-# A face box found by BlazeFace that is more than this share dark is no face: forehead, cheeks and
-# a mask are lit; eyes, brows and hair take far less.
+# A face box (found or estimated) that is more than this share dark is no face: forehead, cheeks
+# and a mask are lit; eyes, brows and hair take far less.
 MAX_FACE_DARK = 0.5
 
 
@@ -91,11 +91,15 @@ def _skin(region: Image, lit: Lighting) -> BoolImage:
     return mask
 
 
-def _dark_share(region: Image, lit: Lighting) -> float:
-    """Share of ``region`` darker than the picture's dark level (0 for an empty region)."""
-    if region.size == 0:
-        return 0.0
-    return float((region.max(axis=2) < lit.dark_v).mean())
+def _lit(image: Image, face: Box | None, lit: Lighting) -> Box | None:
+    """``face``, unless more than ``MAX_FACE_DARK`` of it is dark: then it is no face but a dark
+    jacket, or the chin above a dark collar, when the person box starts at the shoulders."""
+    if face is None:
+        return None
+    region = _crop(image, *face)
+    if region.size and float((region.max(axis=2) < lit.dark_v).mean()) > MAX_FACE_DARK:
+        return None
+    return face
 
 
 def _fraction(mask: BoolImage) -> float | None:
@@ -162,13 +166,10 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
         return UNKNOWN
     torso = _crop(image, x1 + 0.25 * pw, y1 + 0.3 * ph, x2 - 0.25 * pw, y1 + 0.55 * ph)
     uniform = _fraction(_light(torso, lit)) if torso.size else None
-    if face is not None and _dark_share(_crop(image, *face), lit) > MAX_FACE_DARK:
-        face = None  # a "face" on a dark jacket or in a shadow (person box cut at the shoulders)
+    face = _lit(image, face, lit)
     found = face is not None
     if face is None:
-        face = skin_face(image, person, lit)
-        if face is not None and _dark_share(_crop(image, *face), lit) > MAX_FACE_DARK:
-            face = None  # the chin above a dark collar when the box starts at the shoulders
+        face = _lit(image, skin_face(image, person, lit), lit)
     if face is None or y1 <= 1:  # no face seen, or the head is cut by the top edge
         return PersonAttributes(None, None, uniform, None, False)
     fx1, fy1, fx2, fy2 = face

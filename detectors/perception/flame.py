@@ -7,7 +7,7 @@ colour is gone; there very bright flickering pixels count. The result is the fla
 positions, which a rule counts inside its stove zone.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import cv2
@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
-from detectors.detections import Detections, FloatArray
+from detectors.detections import Detections, FloatArray, PixelZone
 from detectors.errors import DetectorError
 from detectors.perception.base import Image, Perceiver, to_small_bgr
 from detectors.perception.small_motion import blobs_of
@@ -45,12 +45,22 @@ class FlameReport:
     cell_area: float
     boxes: Detections
     ready: bool
+    _zone_areas: dict[PixelZone | None, float] = field(default_factory=dict, init=False, repr=False)
 
     def area_in(self, inside: NDArray[np.bool_]) -> float:
         """Flame area (input-picture pixels) of the points selected by ``inside``."""
         if inside.shape != (len(self.points),):
             raise DetectorError(f"flame: mask must have shape ({len(self.points)},), got {inside.shape}")
         return float(inside.sum()) * self.cell_area
+
+    def area_in_zone(self, zone: PixelZone | None) -> float:
+        """Flame area inside ``zone`` (all of it for None), measured once per zone: one report
+        stands for the frames between the plugin's judged ones (its cadence)."""
+        area = self._zone_areas.get(zone)
+        if area is None:
+            whole = len(self.points) * self.cell_area
+            area = self._zone_areas[zone] = self.area_in(zone.contains(self.points)) if zone is not None else whole
+        return area
 
 
 class FlameDetector(Perceiver):

@@ -156,9 +156,8 @@ class SmallMotionDetector(Perceiver):
             self._last = np.zeros((0, 2))  # a light switch: nothing seen across it is confirmed
         step = cv2.absdiff(small, prev * np.float32((mean_now + 1.0) / (cv2.mean(prev)[0] + 1.0)))
         moving = step > threshold
-        moving_u8 = moving.view(np.uint8)
         flicker = self._flicker if self._flicker is not None else np.zeros_like(small)
-        cv2.accumulateWeighted(moving_u8, flicker, cfg.flicker_rate)  # flicker += rate * (moving - flicker)
+        cv2.accumulateWeighted(moving.view(np.uint8), flicker, cfg.flicker_rate)  # flicker += rate * (moving - flicker)
         self._flicker = flicker
         steady = cv2.dilate((flicker >= cfg.flicker_level).view(np.uint8), self._close) == 0
         mask = cv2.morphologyEx((changed & steady).view(np.uint8), cv2.MORPH_CLOSE, self._close)

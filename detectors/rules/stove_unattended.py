@@ -31,15 +31,12 @@ class StoveUnattended(Rule):
         # Flame area needed, share of the picture: 0.0006 at sensitivity 0, 0.00005 at 100
         # (two small gas rings at 640x360 show about 0.0015).
         self.min_flame = by_sensitivity(settings.sensitivity, 6e-4, 5e-5)
-        # The flame plugin judges one frame a second: its report (and so the flame share in each
-        # zone) stands for the frames between. Remembered per zone, for the last report.
-        self._shares: tuple[FlameReport | None, dict[str | None, float]] = (None, {})
 
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
         flame = percepts.get("flame", FlameReport)
         if not flame.ready or not len(flame.points):
             return NOTHING
-        share = self._share(flame, zone, width, height)
+        share = flame.area_in_zone(zone) / float(width * height)
         if share < self.min_flame:
             return NOTHING
         persons = persons_seen(percepts)
@@ -57,17 +54,3 @@ class StoveUnattended(Rule):
             boxes,
             f"stove burning{where} with nobody there (flames {share * 100:.2f}% of the picture)",
         )
-
-    def _share(self, flame: FlameReport, zone: PixelZone | None, width: int, height: int) -> float:
-        """The share of the picture that flames cover in ``zone`` (the whole picture when None)."""
-        report, shares = self._shares
-        if report is not flame:
-            shares = {}
-            self._shares = (flame, shares)
-        key = zone.id if zone is not None else None
-        share = shares.get(key)
-        if share is None:
-            inside = zone.contains(flame.points) if zone is not None else None
-            area = flame.area_in(inside) if inside is not None else len(flame.points) * flame.cell_area
-            share = shares[key] = area / float(width * height)
-        return share
