@@ -56,7 +56,7 @@ class OnnxRunner:
     """One network; ``run(tensor)`` returns its first output as float32."""
 
     def __init__(
-        self, path: Path, backend: Backend = "onnxruntime", threads: int = 2, input_hw: tuple[int, int] | None = None
+        self, path: Path, backend: Backend = "onnxruntime", threads: int = 1, input_hw: tuple[int, int] | None = None
     ) -> None:
         """``input_hw``: run at this input height and width instead of the declared ones
         (onnxruntime only; for fully convolutional networks)."""
