@@ -14,7 +14,9 @@ Latency: from the capture time of the frame that completed the dwell (the open e
 event arrives on the WebSocket. The rule's dwell itself (3 s for camera_blocked) is not latency.
 All processes share one clock (one machine), so no clock skew enters.
 
-Cameras: three in four are quiet kitchens (1 cook), one in four busy (4 cooks); every camera is
+Cameras (--mix): "staffed" (the default): three in four kitchens with one cook walking and pausing,
+one in four busy (4 cooks); "quiet": of every four, two empty kitchens (stove burning, nobody in
+view: most of a school kitchen's 24 hours), one with one cook, one busy. Every camera is
 covered once (camera_blocked, 6 s) at a staggered, known time. Default rules (people, hats,
 masks, ...) run on every frame, so detection cost is realistic. The embedded broker uses one frames
 topic here (no time buckets) so no bucket rebalance falls inside a short run.
@@ -77,10 +79,20 @@ def scripted(n: int) -> list[str]:
     return [f"cam-{i:03d}" for i in range(n)]
 
 
-def make_site(n: int, stream_url: str | None = None) -> Site:
+MIXES = {"staffed": (1, 1, 1, 4), "quiet": (0, 1, 0, 4)}  # people in view, camera i by (i // 2) mod 4
+
+
+def people_in_view(i: int, mix: str) -> int:
+    """Camera i's people. By (i // 2), not i: the detector group deals cameras by partition and
+    camera i sits on partition i mod 6, so with two detectors one would get every even camera;
+    by i mod 4 that would put every busy kitchen on one detector."""
+    return MIXES[mix][(i // 2) % 4]
+
+
+def make_site(n: int, stream_url: str | None = None, mix: str = "staffed") -> Site:
     cams = []
     for i, cid in enumerate(scripted(n)):
-        people = 4 if i % 4 == 3 else 1
+        people = people_in_view(i, mix)
         url = f"synthetic://kitchen?seed={i}&people={people}&fps=5&script=cover@{cover_at(i, n):.1f}+{COVER_S:g}"
         cams.append({"id": cid, "name": f"cam {i}", "kitchen": "k", "url": url})
     if stream_url is not None:  # last in the site: it moves no scripted camera to another partition
@@ -166,8 +178,10 @@ class StreamFault:
         return self.result.stream_online_s is not None
 
 
-async def run_once(n: int, detectors: int, seconds: float, faults: Faults, budget: CpuBudget | None) -> Result:
-    result = Result(n, detectors, seconds, scripted=n, faults=faults.names())
+async def run_once(
+    n: int, detectors: int, seconds: float, faults: Faults, budget: CpuBudget | None, mix: str = "staffed"
+) -> Result:
+    result = Result(n, detectors, seconds, scripted=n, faults=faults.names(), mix=mix)
     with contextlib.ExitStack() as stack:
         if budget is not None:
             stack.callback(budget.close)  # fresh groups (and throttling counts) for every run
@@ -175,7 +189,7 @@ async def run_once(n: int, detectors: int, seconds: float, faults: Faults, budge
         broker = stack.enter_context(EmbeddedBroker())
         pg = stack.enter_context(PrivatePostgres()) if faults.stop_db else None
         stream = stack.enter_context(stream_camera(faults.kill_stream))
-        site = make_site(n, stream.url if stream is not None else None)
+        site = make_site(n, stream.url if stream is not None else None, mix)
         await wait_for_kafka(broker.bootstrap)
         await ensure_topics(broker.bootstrap, topic_specs(6, 3))
         await prepare(data, site, pg.url if pg is not None else None)
@@ -345,6 +359,8 @@ async def main() -> None:
                         help="an MJPEG camera whose server dies for 10 s mid-run; statuses must arrive in order")
     parser.add_argument("--detector-cpu", type=float, metavar="FRACTION",
                         help="each detector process in its own cgroup with this CPU quota (cores, e.g. 0.4)")
+    parser.add_argument("--mix", choices=sorted(MIXES), default="staffed",
+                        help="staffed: 3 in 4 one cook, 1 in 4 four; quiet: 2 in 4 empty, 1 one cook, 1 four")
     parser.add_argument("--full-sweep", action="store_true", help="run every N, also past p99 >= 1 s")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args()
@@ -357,7 +373,7 @@ async def main() -> None:
         for d in [int(x) for x in args.detectors.split(",")]:
             for n in [int(x) for x in args.cameras.split(",")]:
                 faults = Faults(args.kill_detector and d > 1, args.stop_db, args.kill_stream)
-                r = await run_once(n, d, args.seconds, faults, budget)
+                r = await run_once(n, d, args.seconds, faults, budget, args.mix)
                 results.append(r)
                 print("\n".join(table([r]).splitlines()[1:]), flush=True)
                 if not args.full_sweep and r.latency_p99_s is not None and r.latency_p99_s >= 1.0:

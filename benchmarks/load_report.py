@@ -18,6 +18,7 @@ class Result:
     cameras: int
     detectors: int
     seconds: float
+    mix: str = "staffed"  # the camera mix (e2e_load.MIXES)
     latency_p50_s: float | None = None
     latency_p95_s: float | None = None
     latency_p99_s: float | None = None
@@ -123,7 +124,9 @@ def report(results: list[Result], detector_cpu: float | None) -> tuple[str, dict
     machine = {"cores": os.cpu_count(), "load_average": round(os.getloadavg()[0], 1), "detector_cpu": detector_cpu}
     budget = f", each detector process capped at {detector_cpu:g} CPU (cgroup quota)" if detector_cpu else ""
     summary = scaling(results)
-    text = [f"\nmachine: {machine['cores']} cores, load average {machine['load_average']} at the end{budget}",
+    mixes = ", ".join(sorted({r.mix for r in results}))
+    text = [f"\nmachine: {machine['cores']} cores, load average {machine['load_average']} at the end{budget}; "
+            f"camera mix: {mixes}",
             table(results), *scaling_lines(summary)]
     runs = [{**asdict(r), "stream_in_order": r.stream_in_order, "clean": clean(r)} for r in results]
     return "\n".join(text), {"machine": machine, **summary, "runs": runs}
