@@ -10,6 +10,7 @@ from api import audit
 from api.auth.principal import Principal
 from api.db import Database
 from api.models import CameraRow, KitchenRow, SchoolRow, SiteVersionRow
+from core.placement import with_slots
 from core.site import Site
 
 MAX_VERSION = 2**31 - 1  # the column is a 32-bit INTEGER on PostgreSQL
@@ -22,7 +23,8 @@ class SiteError(ValueError):
 async def apply_site(db: Database, site: Site, actor: Principal | str, client_ip: str | None = None) -> Site:
     """Store ``site`` as the newest version and replace the normalised rows, in one transaction.
 
-    Returns the stored site, whose ``version`` is above every stored one. The caller publishes
+    Returns the stored site, whose ``version`` is above every stored one, with every camera's
+    placement slot written in (cameras keep the slots the stored site gave them). The caller publishes
     it to ``bk.site`` only after this returns (``core.site_feed.publish_site``), so ingest and
     detect never run a site the database does not hold.
     """
@@ -31,7 +33,9 @@ async def apply_site(db: Database, site: Site, actor: Principal | str, client_ip
     who = actor if isinstance(actor, Principal) else Principal(None, actor, "system")
     async with db.session() as session, session.begin():
         newest = (await session.execute(select(func.max(SiteVersionRow.version)))).scalar_one_or_none() or 0
-        stored = site.model_copy(update={"version": max(site.version, newest + 1)})
+        previous = await latest_site(session)
+        stored = with_slots(site, previous[0] if previous is not None else None)
+        stored = stored.model_copy(update={"version": max(site.version, newest + 1)})
         if stored.version > MAX_VERSION:
             raise SiteError(f"version: the stored versions reached {MAX_VERSION}")
         session.add(SiteVersionRow(

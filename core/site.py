@@ -129,6 +129,13 @@ class Camera(_Strict):
     zones: list[Zone] = Field(default_factory=list)
     rules: dict[str, RuleSettings] = Field(default_factory=dict)
     models: list[str] = Field(default_factory=list, description="Names of site models run on this camera.")
+    slot: int | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        description="Placement slot: the camera's frames go to partition slot mod P. Given when the site is "
+        "applied and kept across edits, so adding or removing a camera moves no other; leave it out.",
+    )
 
     _rule_keys = field_validator("rules")(classmethod(lambda cls, v: _check_rule_keys(v)))
 
@@ -181,6 +188,10 @@ class Site(_Strict):
                 if key in seen:
                     raise ValueError(f"{what} id {ident!r} is used twice")
                 seen[key] = school.id
+        slots = [c.slot for _, c in self.cameras() if c.slot is not None]
+        if len(set(slots)) != len(slots):
+            twice = sorted({x for x in slots if slots.count(x) > 1})
+            raise ValueError(f"camera slot(s) {twice} are used twice (leave slots out: they are given on apply)")
         names = [m.name for m in self.models]
         if len(set(names)) != len(names):
             raise ValueError(f"model names must be unique, got {names}")

@@ -37,6 +37,19 @@ async def test_apply_replaces_rows_and_bumps_the_version(db: Database) -> None:
     assert found is not None and found[0] == second and await _count(db, SiteVersionRow) == 2
 
 
+async def test_apply_gives_placement_slots_that_later_edits_keep(db: Database) -> None:
+    first = await apply_site(db, SITE, "test")
+    slots = {c.id: c.slot for _, c in first.cameras()}
+    assert sorted(s for s in slots.values() if s is not None) == list(range(len(slots)))
+    body = SITE.model_dump()
+    school = body["schools"][0]
+    school["cameras"].insert(0, {**school["cameras"][0], "id": "cam-new", "name": "new"})  # no slot given
+    second = await apply_site(db, Site.model_validate(body), "test")
+    again = {c.id: c.slot for _, c in second.cameras()}
+    assert {cid: again[cid] for cid in slots} == slots  # nobody moved for the newcomer
+    assert again["cam-new"] == len(slots)
+
+
 async def test_a_failed_apply_leaves_nothing_half_done(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     await apply_site(db, SITE, "test")
 

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from core.placement import FramePlacement, hashed_partition
+from core.placement import FramePlacement, hashed_partition, slots_of, with_slots
 from core.site import Site
 
 ALL_DAY = {d: ["00:00-23:59"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -63,6 +63,35 @@ def test_stable_while_the_site_is_unchanged_and_when_cameras_are_appended() -> N
     assert again.placed == first.placed
     grown = FramePlacement.of(_site([*_cams(9), "cam-new-1", "cam-new-2"]), 6)
     assert all(grown.partition(c) == first.partition(c) for c in _cams(9))
+
+
+def test_a_site_edit_moves_no_camera_it_does_not_touch() -> None:
+    """Slots are given on apply against the stored site: inserting a camera at the front, removing
+    one, disabling one moves none of the others (their detector state and incidents stay put)."""
+    stored = with_slots(_site(_cams(6, "a"), _cams(6, "b")), None)
+    before = FramePlacement.of(stored, 6)
+    assert dict(before.placed) == dict(FramePlacement.of(_site(_cams(6, "a"), _cams(6, "b")), 6).placed)
+    edited = _site(["a-new", *_cams(6, "a")[1:]], _cams(6, "b"), disabled=frozenset({"b-002"}))
+    applied = with_slots(edited, stored)
+    after = FramePlacement.of(Site.decode(applied.encode()), 6)  # as ingest and detect read it
+    kept = [c for c in [*_cams(6, "a"), *_cams(6, "b")] if c not in ("a-000", "b-002")]
+    assert all(after.partition(c) == before.partition(c) for c in kept)
+    assert after.partition("a-new") == before.partition("a-000")  # the freed slot is reused
+    assert "b-002" not in after.placed
+    again = with_slots(edited, applied)  # applying the same edit twice changes nothing
+    assert slots_of(again) == slots_of(applied)
+
+
+def _slotted(cams: list[str], slots: list[int | None]) -> Site:
+    school = _site(cams).schools[0].model_dump()
+    school["cameras"] = [{**c, "slot": slot} for c, slot in zip(school["cameras"], slots, strict=True)]
+    return Site.model_validate({"schools": [school]})
+
+
+def test_given_slots_are_kept_and_must_be_unique() -> None:
+    assert slots_of(_slotted(["x", "y", "z"], [7, None, 0])) == {"x": 7, "y": 1, "z": 0}
+    with pytest.raises(ValueError, match=r"slot\(s\) \[3\] are used twice"):
+        _slotted(["x", "y", "z"], [3, 3, None])
 
 
 def test_a_camera_the_site_does_not_list_goes_where_kafka_would_hash_it() -> None:
