@@ -49,6 +49,11 @@ class Result:
         return self.stream_states[-3:] == ["online", "offline", "online"]
 
 
+def det_fps(r: Result) -> str:
+    """Frames judged per second; none over a run in which a detector was killed (its count died with it)."""
+    return f"{'-':>7}" if "kill-detector" in r.faults else f"{r.detect_fps:7.1f}"
+
+
 def table(results: list[Result]) -> str:
     head = (f"{'N':>4} {'D':>2} {'p50 s':>6} {'p95 s':>6} {'p99 s':>6} {'fps in':>6} {'fps det':>7} {'stale':>6} "
             f"{'lag':>5} {'alerts':>7} {'miss':>4} {'dup':>4} {'takeover':>8} {'cams/det':>8}  cpu% / peak MB per role")
@@ -58,7 +63,7 @@ def table(results: list[Result]) -> str:
             return f"{v:6.2f}" if v is not None else "     -"
         roles = "  ".join(f"{k} {v['cpu_pct']:.0f}%/{v['peak_rss_mb']:.0f}" for k, v in r.roles.items())
         lines.append(f"{r.cameras:>4} {r.detectors:>2} {f(r.latency_p50_s)} {f(r.latency_p95_s)} {f(r.latency_p99_s)} "
-                     f"{r.offered_fps:6.0f} {r.detect_fps:7.1f} {r.stale:6.0f} {r.max_lag:5.0f} "
+                     f"{r.offered_fps:6.0f} {det_fps(r)} {r.stale:6.0f} {r.max_lag:5.0f} "
                      f"{r.alerts:>3}/{r.scripted:<3} {len(r.missing):>4} {len(r.duplicated):>4} "
                      f"{(f'{r.takeover_s:.1f} s' if r.takeover_s is not None else '-'):>8} "
                      f"{'/'.join(map(str, r.cameras_per_detector)) or '-':>8}  {roles}")
