@@ -147,6 +147,7 @@ async def run_up(settings: Settings, site: Site, echo: Callable[[str], None]) ->
         site, demo_users = await _store_site(settings, site)
         await _publish_site(bootstrap, site)
         env.update({"BK_KAFKA_BOOTSTRAP": bootstrap, "BK_DATA_DIR": str(settings.data_dir.resolve())})
+        env.setdefault("BK_METRICS_HOST", settings.api_host)  # the demo's metrics where its api is
         env.pop("BK_SITE_FILE", None)
         ports = metrics_ports(settings.api_port)
         children = [Child(role, role_env(env, role, ports), logs / f"{role}.log") for role in ROLES]

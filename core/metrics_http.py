@@ -14,7 +14,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 
 log = logging.getLogger(__name__)
 REQUEST_TIMEOUT_S = 5.0
-DEFAULT_HOST = "0.0.0.0"  # scraped from other machines; the series carry no secrets
 
 
 def _response(status: str, body: bytes, content_type: str = "text/plain; charset=utf-8") -> bytes:

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         description="Port of GET /metrics and /healthz of the ingest and detect roles (0: any free port); "
         "unset: no metrics server. The api serves /metrics on its own port.",
     )
+    metrics_host: str = Field(
+        "0.0.0.0", min_length=1,
+        description="Address the ingest and detect metrics servers listen on (all interfaces, for a Prometheus "
+        "on another machine); `up` uses the api's host.",
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     log_json: bool | None = Field(None, description="JSON logs; default: when not on a terminal.")
     frame_bucket_s: int | None = Field(

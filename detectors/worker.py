@@ -22,7 +22,7 @@ from core.frame_assignor import FrameAssignor
 from core.frame_janitor import tidy_once
 from core.frame_topics import FrameTopics
 from core.kafka_probe import consumer_lag
-from core.metrics_http import DEFAULT_HOST, serving
+from core.metrics_http import serving
 from core.settings import Settings
 from core.site import Site
 from core.site_feed import follow_site
@@ -119,7 +119,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         assignor.use_site(site, settings.frame_partitions)  # weigh partitions by their cameras
 
     async with (
-        serving(metrics.REGISTRY, DEFAULT_HOST, settings.metrics_port, name="detect metrics"),
+        serving(metrics.REGISTRY, settings.metrics_host, settings.metrics_port, name="detect metrics"),
         KafkaPublisher(bootstrap, client_id="detectors") as publisher,
     ):
         handler = _Handler(publisher, pipelines, max_age_s=settings.max_frame_age_s, holdback=HoldBack())

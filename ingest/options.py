@@ -31,4 +31,6 @@ class IngestOptions(BaseModel):
         description="Port of GET /metrics and /healthz (0: any free port); None: BK_METRICS_PORT, then "
         "BK_INGEST_METRICS_PORT, and no server when both are unset.",
     )
-    metrics_host: str = Field(default="0.0.0.0", description="Address the metrics server listens on.")
+    metrics_host: str | None = Field(
+        default=None, description="Address the metrics server listens on; unset: BK_METRICS_HOST."
+    )

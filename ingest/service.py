@@ -114,7 +114,8 @@ async def run(settings: Settings, stop: asyncio.Event, options: IngestOptions | 
     await publisher.start()
     fleet = CameraFleet(settings, options, publisher)
     try:
-        async with serving(metrics.REGISTRY, options.metrics_host, port, name="ingest metrics"):
+        host = options.metrics_host or settings.metrics_host
+        async with serving(metrics.REGISTRY, host, port, name="ingest metrics"):
             log.info("ingest started; following the site on Kafka %s", bootstrap)
             await follow_site(bootstrap, fleet.apply, stop)
     finally:
