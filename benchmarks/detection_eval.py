@@ -7,7 +7,9 @@ For every violation type with a built-in signal, a scenario generator renders sc
 viewpoint, clutter, lighting, night infrared, noise, people, JPEG quality 40-95) with one scripted
 incident, runs them through the real :class:`detectors.pipeline.CameraPipeline` at 5 fps with
 simulated capture times (working hours or night, Asia/Shanghai), and matches the alerts (``open``
-events) against the ground truth ``spec.incidents_at(t)``:
+events) against the ground truth ``spec.incidents_at(t)`` (for stove_unattended, from the moment
+the last cook's feet and body centre are out of the stove zone: the script sends them away, and
+the stove is left once they have walked out, up to 1.6 s later):
 
 - recall: scripted incidents that got an alert of their rule while true (or within 2 s after);
 - precision: alerts of a rule that match a true incident of that rule, over all its alerts in

@@ -20,6 +20,10 @@ from core.contracts import Event, Frame
 from core.site import Site
 from detectors.pipeline import CameraPipeline
 from ingest.synthetic import SyntheticSpec, parse_synthetic_url, render
+from ingest.synthetic.camera import room_zones
+from ingest.synthetic.people import scale_at
+from ingest.synthetic.render import cook_at
+from ingest.synthetic.scene import Layout
 
 FPS = 5
 TZ = ZoneInfo("Asia/Shanghai")
@@ -159,7 +163,8 @@ def decode(frame: Frame) -> np.ndarray:
 
 
 def truth_intervals(sc: Scenario) -> dict[str, list[tuple[float, float]]]:
-    """Per rule, the [start, end) seconds its condition is truly present."""
+    """Per rule, the [start, end) seconds its condition is truly present (stove_unattended: from
+    the moment the last cook is out of the stove zone, :func:`stove_left_at`)."""
     spec = sc.spec()
     active: dict[str, list[float]] = {}
     for i in range(int(sc.seconds * FPS)):
@@ -180,6 +185,8 @@ def truth_intervals(sc: Scenario) -> dict[str, list[tuple[float, float]]]:
             else:
                 runs.append((t, t + 1 / FPS))
         out[rule] = runs
+    if "stove_unattended" in out:  # the script sends the cooks away; the stove is left a moment later
+        out["stove_unattended"] = [(stove_left_at(spec, s, e), e) for s, e in out["stove_unattended"]]
     return out
 
 
@@ -213,3 +220,27 @@ def run(sc: Scenario) -> Outcome:
                 out.alerts.append((e.rule, (e.last_seen_ms - base) / 1000))
     return out
 
+
+
+def stove_left_at(spec: SyntheticSpec, start_s: float, limit_s: float) -> float:
+    """When the stove is truly unattended after the script sends the cooks away at ``start_s``:
+    the first frame on which no cook's feet or body centre lies in the stove zone (what the rule
+    means by "nobody there", drawn as an installer would), at most ``limit_s``. The cooks walk
+    off at a walking pace from wherever they stood, so the stove is left a moment after the
+    script's start."""
+    lay = Layout.of(spec.width, spec.height)
+    stove = np.array(room_zones(lay)["stove"], np.float32)  # reference view: cooks are drawn there
+    t = start_s
+    while t < limit_s:
+        away = spec.active("stove_unattended", t)
+        inside = False
+        for i in range(spec.people):
+            x, y, _ = cook_at(spec, i, t, away)
+            centre_y = y - scale_at(lay, y) / 2
+            if any(cv2.pointPolygonTest(stove, (x, yy), False) >= 0 for yy in (y, centre_y)):
+                inside = True
+                break
+        if not inside:
+            return t
+        t = round(t + 1 / FPS, 6)
+    return limit_s

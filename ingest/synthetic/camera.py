@@ -108,8 +108,8 @@ def infrared(img: np.ndarray) -> np.ndarray:
     return out
 
 
-def _room_zones(lay: Layout) -> dict[str, list[tuple[float, float]]]:
-    """Zones in pixels of the reference view."""
+def room_zones(lay: Layout) -> dict[str, list[tuple[float, float]]]:
+    """The stove, floor and bin zones in pixels of the reference view (before any camera pose)."""
     w, h = lay.width, lay.height
     sx0, sx1 = lay.stove_x
     stove = [
@@ -137,7 +137,7 @@ def scene_zones(spec: SyntheticSpec) -> dict[str, Polygon]:
     lay = Layout.of(spec.width, spec.height)
     m = pose_matrix(spec.seed, spec.pose, spec.width, spec.height)
     out: dict[str, Polygon] = {}
-    for name, points in _room_zones(lay).items():
+    for name, points in room_zones(lay).items():
         pts = np.array(points, np.float64)
         if m is not None:
             pts = pts @ m[:, :2].T + m[:, 2]

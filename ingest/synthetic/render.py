@@ -81,7 +81,7 @@ def _draw_rodent(img: np.ndarray, spec: SyntheticSpec, lay: Layout, t: float) ->
         draw_rat(img, lay, x, y, heading, t)
 
 
-def _cook_at(spec: SyntheticSpec, i: int, t: float, away: Incident | None) -> tuple[float, float, bool]:
+def cook_at(spec: SyntheticSpec, i: int, t: float, away: Incident | None) -> tuple[float, float, bool]:
     """Cook ``i``'s feet at ``t``; when the stove is left alone, the cooks walk off to the prep side
     from wherever they were (no jump), then follow their away routes."""
     if away is None:
@@ -103,7 +103,7 @@ def _draw_people(img: np.ndarray, spec: SyntheticSpec, lay: Layout, t: float) ->
     no_uniform = spec.active("no_uniform", t) is not None
     away = spec.active("stove_unattended", t)
     for i in range(spec.people):
-        x, y, walking = _cook_at(spec, i, t, away)
+        x, y, walking = cook_at(spec, i, t, away)
         first = i == 0
         dressed = not (first and no_uniform)
         people.append((y, x, t, walking, dressed, not (first and no_hat), not (first and no_mask), i))
