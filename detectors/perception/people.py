@@ -93,7 +93,6 @@ class PeopleDetector(Perceiver):
         self._since = 0  # frames since the detectors last ran
         self._relooks: tuple[int, ...] = ()  # the re-looks still due after a change with nobody found
         self._misses = np.zeros(0, np.int_)  # per person of the last report: runs in a row that missed them
-        self._zoomed: tuple[float, float, float, float] | None = None  # the change box last zoomed into
         self.runs = 0  # how often the detectors actually ran (for benchmarks)
 
     def reset(self) -> None:
@@ -102,7 +101,6 @@ class PeopleDetector(Perceiver):
         self._pending = False
         self._relooks = ()
         self._misses = np.zeros(0, np.int_)
-        self._zoomed = None
 
     def observe(self, image: Image) -> PeopleReport:
         self._since += 1
@@ -117,10 +115,8 @@ class PeopleDetector(Perceiver):
             self._pending = True
         if self._last is None or (self._pending and self._since >= self.config.min_gap_frames):
             relook = bool(self._relooks) and self._since >= self._relooks[0]
-            zoom = self._zoom_box(changed, relook)
-            fresh, previous = self.detect(image, zoom), self._last
-            if zoom is not None and not len(fresh.persons):
-                self._zoomed = zoom  # looked at zoomed, in vain
+            second_look = (changed and self.gate.reason == "change") or relook
+            fresh, previous = self.detect(image, self.gate.change_box if second_look else None), self._last
             self._last, missed = self._keep_still(fresh, image.shape[1])
             self._pending, self._since = False, 0
             self.runs += 1
@@ -134,16 +130,6 @@ class PeopleDetector(Perceiver):
             return self._last
         last = self._last
         return PeopleReport(last.objects, last.persons, last.attributes, last.faces, False, last.brightness)
-
-    def _zoom_box(self, changed: bool, relook: bool) -> tuple[float, float, float, float] | None:
-        """Where a run that finds nobody looks again, zoomed: the last change, until a zoom there
-        found nobody too. A re-look with no change since sees that crop as the last zoom did
-        (noise aside), and a square zoom costs YOLOX-Nano 11 ms against 7 for the 16:9 frame.
-        On tuning seeds 130-141 the people rules' results did not change."""
-        box = self.gate.change_box
-        if box is None or not ((changed and self.gate.reason == "change") or relook) or box == self._zoomed:
-            return None
-        return box
 
     def _keep_still(self, fresh: PeopleReport, width: int) -> tuple[PeopleReport, int]:
         """``fresh`` plus the persons of the last run it missed who cannot have left (see

@@ -62,30 +62,6 @@ def test_a_change_with_nobody_found_is_looked_at_again() -> None:
     assert all(len(r.persons) == 0 for r in reports)
 
 
-def test_a_change_is_zoomed_into_once_while_nothing_else_changes(monkeypatch: pytest.MonkeyPatch) -> None:
-    plugin = PeopleDetector(PeopleConfig(relook_frames=(3, 5)))
-    sizes: list[tuple[int, int]] = []
-    detect = plugin.objects.detect
-
-    def counted(image: np.ndarray) -> Detections:
-        sizes.append((image.shape[1], image.shape[0]))
-        return detect(image)
-
-    monkeypatch.setattr(plugin.objects, "detect", counted)
-    empty = scenes.roundtrip(scenes.kitchen(seed=4))
-    moved = empty.copy()
-    moved[200:260, 100:180] = (30, 90, 200)  # nobody there: the zoom finds nobody either
-    for _ in range(12):
-        plugin.observe(moved if sizes else empty)
-    side = int(0.9 * empty.shape[0])
-    # the first run, the change with its zoom, two re-looks of the whole picture only
-    assert sizes == [(640, 360), (640, 360), (side, side), (640, 360), (640, 360)]
-    moved2 = moved.copy()
-    moved2[100:160, 400:480] = (200, 90, 30)  # a new change elsewhere: zoomed into
-    plugin.observe(moved2)
-    assert sizes[-2:] == [(640, 360), (side, side)]
-
-
 def test_a_person_the_detector_misses_is_kept_while_the_picture_under_them_is_still(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
