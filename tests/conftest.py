@@ -1,6 +1,7 @@
 """Shared fixtures: a real Kafka-protocol broker (Tansu) and the PostgreSQL server of this machine."""
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import Coroutine, Iterator
@@ -14,6 +15,21 @@ from core.bus import ensure_topics, wait_for_kafka
 from core.topics import topic_specs
 
 PG_ADMIN_URL = os.environ.get("BK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """A CLI test runs ``setup_logging``, which points the root logger at the stderr that
+    CliRunner captures and then closes; a thread logging afterwards (a camera reader of a later
+    test) would hit "I/O operation on closed file". Such a handler is removed after the test, and
+    the root level restored (pytest's own capture handlers come and go per phase by themselves)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if type(handler) is logging.StreamHandler and handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")
