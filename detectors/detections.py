@@ -49,7 +49,18 @@ class Detections:
 
     @classmethod
     def empty(cls) -> "Detections":
-        return cls(np.zeros((0, 4)), np.zeros(0), np.zeros(0, dtype=np.str_))
+        return _EMPTY
+
+    @classmethod
+    def _trusted(cls, boxes: FloatArray, scores: FloatArray, labels: NDArray[np.str_]) -> "Detections":
+        """Rows taken from valid detections: no checks (this runs many times per frame)."""
+        if not len(boxes):
+            return _EMPTY
+        out = object.__new__(cls)
+        for name, arr in (("boxes", boxes), ("scores", scores), ("labels", labels)):
+            arr.setflags(write=False)
+            object.__setattr__(out, name, arr)
+        return out
 
     @classmethod
     def of(cls, boxes: ArrayLike, scores: ArrayLike, label: str) -> "Detections":
@@ -73,9 +84,12 @@ class Detections:
         return int(self.boxes.shape[0])
 
     def __getitem__(self, index: BoolArray | NDArray[np.intp] | slice) -> "Detections":
-        if isinstance(index, np.ndarray) and index.dtype == np.bool_ and index.shape != (len(self),):
-            raise DetectorError(f"detections: mask must have shape ({len(self)},), got {index.shape}")
-        return Detections(self.boxes[index], self.scores[index], self.labels[index])
+        if isinstance(index, np.ndarray) and index.dtype == np.bool_:
+            if index.shape != (len(self),):
+                raise DetectorError(f"detections: mask must have shape ({len(self)},), got {index.shape}")
+            if index.all():
+                return self  # read-only: sharing is safe
+        return Detections._trusted(self.boxes[index], self.scores[index], self.labels[index])
 
     @property
     def widths(self) -> FloatArray:
@@ -102,6 +116,9 @@ class Detections:
             Box(x1=float(b[0]), y1=float(b[1]), x2=float(b[2]), y2=float(b[3]), label=str(lab), score=float(s))
             for b, s, lab in zip(self.boxes[order], self.scores[order], self.labels[order], strict=True)
         ]
+
+
+_EMPTY = Detections(np.zeros((0, 4)), np.zeros(0), np.zeros(0, dtype=np.str_))
 
 
 @dataclass(frozen=True, eq=False)

@@ -45,6 +45,10 @@ class Percepts:
 
     def __init__(self, results: dict[str, object]) -> None:
         self._results = dict(results)
+        self._keys = sorted(self._results)
+        # What rules derive from these results (who is in view, say), worked out once per frame
+        # however many rules ask: the results are read-only, so it cannot go stale.
+        self.derived: dict[str, object] = {}
 
     def get(self, key: str, kind: type[T]) -> T:
         """The result of plugin ``key``; a clear error if it did not run or returned something else."""
@@ -56,7 +60,7 @@ class Percepts:
         return value
 
     def keys(self) -> list[str]:
-        return sorted(self._results)
+        return list(self._keys)
 
 
 class _Memo(threading.local):

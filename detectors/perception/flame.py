@@ -46,6 +46,7 @@ class FlameReport:
     boxes: Detections
     ready: bool
     _zone_areas: dict[PixelZone | None, float] = field(default_factory=dict, init=False, repr=False)
+    _zone_boxes: dict[PixelZone, Detections] = field(default_factory=dict, init=False, repr=False)
 
     def area_in(self, inside: NDArray[np.bool_]) -> float:
         """Flame area (input-picture pixels) of the points selected by ``inside``."""
@@ -61,6 +62,15 @@ class FlameReport:
             whole = len(self.points) * self.cell_area
             area = self._zone_areas[zone] = self.area_in(zone.contains(self.points)) if zone is not None else whole
         return area
+
+    def boxes_in_zone(self, zone: PixelZone | None) -> Detections:
+        """The flame regions whose centre lies in ``zone`` (all of them for None), once per zone."""
+        if zone is None or not len(self.boxes):
+            return self.boxes
+        found = self._zone_boxes.get(zone)
+        if found is None:
+            found = self._zone_boxes[zone] = self.boxes[zone.trigger(self.boxes, "center")]
+        return found
 
 
 class FlameDetector(Perceiver):

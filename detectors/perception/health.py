@@ -66,6 +66,16 @@ def _ramp_down(value: float, low: float, high: float) -> float:
     return float(np.clip((high - value) / (high - low), 0.0, 1.0))
 
 
+def _edge_fraction(small: NDArray[Any], step: float) -> float:
+    """Share of pixels whose grey step to the right or downward neighbour exceeds ``step``."""
+    h, w = small.shape[:2]
+    if min(h, w) < 2:
+        return 0.0
+    dx = cv2.absdiff(small[:-1, 1:], small[:-1, :-1]) > step
+    dy = cv2.absdiff(small[1:, :-1], small[:-1, :-1]) > step
+    return cv2.countNonZero((dx | dy).view(np.uint8)) / float((h - 1) * (w - 1))
+
+
 class HealthMonitor(Perceiver):
     key = "health"
 
@@ -77,14 +87,12 @@ class HealthMonitor(Perceiver):
     def observe(self, image: Image) -> HealthReport:
         cfg = self.config
         small, _, _ = to_small_grey(image, cfg.work_width)
-        brightness = float(small.mean())
+        # OpenCV calls, one pass each: this runs on every frame of every camera.
+        mean, std = cv2.meanStdDev(small)
+        brightness = float(mean[0, 0])
         scale = max(brightness, cfg.brightness_floor)
-        rel = small / scale
-        contrast = float(rel.std())
-        dx = np.abs(np.diff(rel, axis=1))
-        dy = np.abs(np.diff(rel, axis=0))
-        edges = np.maximum(dx[:-1, :], dy[:, :-1]) if min(rel.shape) > 1 else np.zeros((1, 1))
-        edge_fraction = float(np.mean(edges > cfg.edge_step))
+        contrast = float(std[0, 0]) / scale
+        edge_fraction = _edge_fraction(small, cfg.edge_step * scale)
         score = min(
             _ramp_down(contrast, cfg.contrast_flat, cfg.contrast_textured),
             _ramp_down(edge_fraction, cfg.edges_flat, cfg.edges_textured),
@@ -105,7 +113,7 @@ class HealthMonitor(Perceiver):
         same = (
             prev is not None
             and prev.shape == small.shape
-            and float(cv2.absdiff(prev, small).mean()) < self.config.frozen_delta
+            and cv2.mean(cv2.absdiff(prev, small))[0] < self.config.frozen_delta
         )
         self._frozen_frames = self._frozen_frames + 1 if same else 0
         return same

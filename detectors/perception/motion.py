@@ -99,6 +99,11 @@ class MotionDetector(Perceiver):
         if fraction > cfg.lighting_fraction:
             return self._relearn(small)
         opened: NDArray[Any] = cv2.morphologyEx(changed, cv2.MORPH_OPEN, self._open)
+        if not cv2.countNonZero(opened):
+            # A still picture (most frames of a static kitchen): nothing to join, nothing that
+            # moves; the whole background learns at the normal rate (what _learn does then).
+            cv2.accumulateWeighted(small, bg, cfg.learn_rate)
+            return MotionReport(Detections.empty(), fraction, lighting_change=False, learning=False)
         mask: NDArray[Any] = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, self._close, iterations=2)
         self._learn(small, mask, prev, threshold, mean_now)
         return MotionReport(self._blobs(mask, sx, sy), fraction, lighting_change=False, learning=False)

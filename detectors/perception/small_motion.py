@@ -106,8 +106,8 @@ def _median(values: NDArray[Any]) -> float:
     k = n // 2
     if n % 2:
         return float(np.partition(flat, k)[k])
-    lower, upper = np.partition(flat, (k - 1, k))[k - 1 : k + 1]
-    return float((lower + upper) / 2)
+    part = np.partition(flat, k - 1)  # one partition: the upper middle is the least above it
+    return float((part[k - 1] + part[k:].min()) / 2)
 
 
 def _empty(lighting: bool, learning: bool) -> SmallMotionReport:
@@ -163,12 +163,20 @@ class SmallMotionDetector(Perceiver):
         mask = cv2.morphologyEx((changed & steady).view(np.uint8), cv2.MORPH_CLOSE, self._close)
         # Learn slowly only where something is moving now; what changed and then stays (a
         # person who left the first frame, a pot put down) is absorbed at the normal rate.
-        busy = cv2.dilate((changed & moving).view(np.uint8), self._close, iterations=2)
-        cv2.accumulateWeighted(small, bg, cfg.learn_rate, mask=(busy == 0).view(np.uint8))
-        cv2.accumulateWeighted(small, bg, cfg.learn_rate * cfg.foreground_learn_factor, mask=busy)
+        moving_changed = (changed & moving).view(np.uint8)
+        if cv2.countNonZero(moving_changed):
+            busy = cv2.dilate(moving_changed, self._close, iterations=2)
+            cv2.accumulateWeighted(small, bg, cfg.learn_rate, mask=(busy == 0).view(np.uint8))
+            cv2.accumulateWeighted(small, bg, cfg.learn_rate * cfg.foreground_learn_factor, mask=busy)
+        else:  # nothing moving: all of it learns at the normal rate
+            cv2.accumulateWeighted(small, bg, cfg.learn_rate)
         self._frames += 1
         if self._frames < self._quiet:
             return _empty(False, True)
+        if not cv2.countNonZero(mask):  # a still picture: no blob, only the trail fades
+            self._trail([], mask.shape)
+            self._last = np.zeros((0, 2))
+            return _empty(False, False)
         return self._blobs(mask, moving, sx, sy)
 
     def _relearn(self, small: NDArray[Any], *, lighting: bool) -> SmallMotionReport:

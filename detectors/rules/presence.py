@@ -6,6 +6,7 @@ Detections result with ``person`` labels, so these rules use the person detector
 runs it and work without it.
 """
 
+from typing import cast
 
 from detectors.detections import Detections, PixelZone
 from detectors.perception.base import Percepts
@@ -14,6 +15,13 @@ from detectors.perception.motion import MotionReport
 
 def persons_seen(percepts: Percepts) -> Detections | None:
     """Every person box the frame's perception found; None when no person plugin ran."""
+    if "persons" in percepts.derived:
+        return cast(Detections | None, percepts.derived["persons"])
+    persons = percepts.derived["persons"] = _persons_seen(percepts)
+    return persons
+
+
+def _persons_seen(percepts: Percepts) -> Detections | None:
     found: list[Detections] = []
     for key in percepts.keys():  # noqa: SIM118 (Percepts is not a dict)
         value = percepts.get(key, object)

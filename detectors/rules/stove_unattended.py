@@ -44,9 +44,7 @@ class StoveUnattended(Rule):
             return NOTHING
         if len(in_zone(person_sized_motion(percepts, MOTION_MIN_HEIGHT * height), zone)):
             return NOTHING  # the person detector misses people (backs, steam): a mover counts too
-        boxes = flame.boxes
-        if zone is not None and len(boxes):
-            boxes = boxes[zone.trigger(boxes, "center")]
+        boxes = flame.boxes_in_zone(zone)
         where = f" in zone {zone.id}" if zone is not None else ""
         return Finding(
             True,

@@ -45,6 +45,17 @@ def test_masks_compose_and_arrays_are_read_only() -> None:
         dets[np.array([True, False])]
 
 
+def test_selections_share_what_they_can_and_stay_read_only() -> None:
+    dets = three()
+    assert dets[np.ones(3, bool)] is dets  # everything selected: the same read-only rows
+    none = dets[np.zeros(3, bool)]
+    assert len(none) == 0 and none.boxes.shape == (0, 4) and none.anchors().shape == (0, 2)
+    picked = dets[np.array([2, 0])]
+    assert picked.labels.tolist() == ["motion", "person"] and picked.scores.tolist() == [0.2, 0.9]
+    with pytest.raises(ValueError):
+        picked.scores[0] = 1.0
+
+
 def test_empty_and_of() -> None:
     assert len(Detections.empty()) == 0 and Detections.empty().anchors().shape == (0, 2)
     dets = Detections.of([[1, 2, 3, 4]], [0.5], "motion")

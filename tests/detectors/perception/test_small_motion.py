@@ -1,6 +1,9 @@
 """Small movers: a rat is confirmed on consecutive frames; people and light switches are not."""
 
-from detectors.perception.small_motion import SmallMotionDetector
+import numpy as np
+import pytest
+
+from detectors.perception.small_motion import SmallMotionDetector, _median
 from tests.detectors.perception.synthetic_frames import frames, pixel_zone
 
 
@@ -23,3 +26,9 @@ def test_a_rat_at_night_is_confirmed_soon_after_it_appears() -> None:
 def test_lights_switching_and_cooks_walking_are_not_small_movers() -> None:
     url = "synthetic://kitchen?width=320&height=180&seed=22&people=3&pose=1&script=lights_off@5+4,night@12+6"
     assert confirmed_on_floor(url, 20) == []
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 10, 6400, 6401])
+def test_median_is_numpys(n: int) -> None:
+    values = np.random.default_rng(n).random(n).astype(np.float32)
+    assert _median(values) == (float(np.median(values)) if n else 0.0)
