@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.contracts import Event, Frame
 from core.site import Site
+from detectors.handler import picture_of
 from detectors.pipeline import CameraPipeline
 from ingest.synthetic import SyntheticSpec, parse_synthetic_url, render
 from ingest.synthetic.camera import room_zones
@@ -156,12 +157,6 @@ def jpeg_frames(spec: SyntheticSpec, seconds: float, quality: int, base_ms: int)
         yield t, Frame("cam", "school", base_ms + round(t * 1000), i, spec.width, spec.height, buf.tobytes())
 
 
-def decode(frame: Frame) -> np.ndarray:
-    img = cv2.imdecode(np.frombuffer(frame.jpeg, np.uint8), cv2.IMREAD_COLOR)
-    assert img is not None
-    return img
-
-
 def truth_intervals(sc: Scenario) -> dict[str, list[tuple[float, float]]]:
     """Per rule, the [start, end) seconds its condition is truly present (stove_unattended: from
     the moment the last cook is out of the stove zone, :func:`stove_left_at`)."""
@@ -212,7 +207,7 @@ def run(sc: Scenario) -> Outcome:
     out = Outcome(sc.kind, sc.seed, sc.url, sc.quality, sc.seconds, truth=truth_intervals(sc))
     for _, frame in jpeg_frames(spec, sc.seconds, sc.quality, base):
         t0 = time.process_time()
-        events: list[Event] = pipeline.process(frame, decode(frame))
+        events: list[Event] = pipeline.process(frame, picture_of(frame))
         out.cpu_s += time.process_time() - t0
         out.frames += 1
         for e in events:

@@ -23,8 +23,9 @@ import cv2
 import numpy as np
 
 from core.contracts import Event, Frame
-from core.errors import BrightKitchenError
+from core.errors import BrightKitchenError, ContractError
 from core.site import load_site
+from detectors.handler import picture_of
 from detectors.pipeline import CameraPipeline
 from ingest.encode import encode_jpeg
 
@@ -128,10 +129,11 @@ def analyze(
     for seq, picture in enumerate(footage.pictures):
         jpeg, w, h = encode_jpeg(picture.image, width, quality)
         frame = Frame(pipeline.camera_id, school_id, picture.captured_ms, seq, w, h, jpeg)
-        image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
-        if image is None:
-            raise AnalyzeError(f"frame {seq}: its JPEG could not be decoded")
-        yield pipeline.process(frame, np.asarray(image, np.uint8))
+        try:
+            pixels = picture_of(frame)  # decoded as the detect role does
+        except ContractError as exc:
+            raise AnalyzeError(f"frame {seq}: {exc}") from None
+        yield pipeline.process(frame, pixels)
     yield pipeline.close_all("end of footage")
 
 

@@ -18,7 +18,7 @@ from core.site import Camera, CustomModelConfig, EffectiveRule, School, effectiv
 from detectors import metrics
 from detectors.detections import PixelZone
 from detectors.perception import registry as perception
-from detectors.perception.base import Image, Perceiver, Percepts, shared_thumbnails
+from detectors.perception.base import Perceiver, Percepts, Pixels, shared_thumbnails
 from detectors.perception.custom_models import CustomModels
 from detectors.rules import registry as rules
 from detectors.rules.base import NOTHING, Rule, is_active
@@ -106,8 +106,9 @@ class CameraPipeline:
             for z in self._zone_ids(r):
                 self._machine(r, z).policy = IncidentPolicy.from_rule(r.settings)
 
-    def process(self, frame: Frame, image: Image) -> list[Event]:
-        """Run perception and rules on one decoded frame (``image`` is ``frame.jpeg`` decoded)."""
+    def process(self, frame: Frame, image: Pixels) -> list[Event]:
+        """Run perception and rules on one frame: ``image`` is ``frame.jpeg``, as a
+        :class:`Picture` (decoded as far as the plugins ask) or decoded."""
         events, self._pending = self._pending, []
         if not self.enabled:
             return events

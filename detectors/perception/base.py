@@ -11,8 +11,24 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detectors.errors import DetectorError
+from detectors.perception.picture import THUMB_WIDTH, Image, Picture, pixels
 
-Image = NDArray[np.uint8]
+__all__ = [
+    "Image",
+    "Perceiver",
+    "Percepts",
+    "Picture",
+    "Pixels",
+    "pixels",
+    "shared_thumbnails",
+    "to_small_bgr",
+    "to_small_grey",
+]
+
+# What plugins judge: a decoded array, or a frame's JPEG decoded as far as they ask
+# (:mod:`detectors.perception.picture`). Thumbnails and ``shape`` work the same on both;
+# ``pixels()`` gives the full array.
+Pixels = Image | Picture
 T = TypeVar("T")
 
 
@@ -32,7 +48,7 @@ class Perceiver(ABC):
         return self.cadence <= 1 or frame_number % self.cadence == self.phase % self.cadence
 
     @abstractmethod
-    def observe(self, image: Image) -> object:
+    def observe(self, image: Pixels) -> object:
         """Judge one BGR (or grey) picture and return this plugin's result."""
 
     @abstractmethod
@@ -73,15 +89,16 @@ class _Memo(threading.local):
     def __init__(self) -> None:
         self.share(None)
 
-    def share(self, image: Image | None) -> None:
-        self.image: Image | None = image
+    def share(self, image: Pixels | None) -> None:
+        self.image: Pixels | None = image
         self.grey: NDArray[Any] | None = None
         self.small: dict[int, tuple[NDArray[np.float32], float, float]] = {}
         self.bgr: dict[int, Image] = {}
         self.halves: dict[int, NDArray[Any]] = {}  # grey halvings by width
+        self.thumb_halves: dict[int, NDArray[Any]] = {}  # the same, of a picture's reduced decode
         self.bgr_halves: dict[int, NDArray[Any]] = {}
 
-    def of(self, image: Image) -> "_Memo":
+    def of(self, image: Pixels) -> "_Memo":
         if self.image is not image:
             return _Memo()  # not the picture being shared: a throwaway memo
         return self
@@ -91,7 +108,7 @@ _memo = _Memo()
 
 
 @contextmanager
-def shared_thumbnails(image: Image) -> Iterator[None]:
+def shared_thumbnails(image: Pixels) -> Iterator[None]:
     """Within the block, plugins asking for thumbnails of ``image`` share one computation."""
     _memo.share(image)
     try:
@@ -100,25 +117,32 @@ def shared_thumbnails(image: Image) -> Iterator[None]:
         _memo.share(None)
 
 
-def _check(image: Image) -> None:
+def _check(image: Pixels) -> None:
     if image.ndim not in (2, 3) or image.size == 0:
         raise DetectorError(f"image must be (H, W) or (H, W, 3) and non-empty, got shape {image.shape}")
 
 
-def to_small_grey(image: Image, width: int) -> tuple[NDArray[np.float32], float, float]:
+def to_small_grey(image: Pixels, width: int) -> tuple[NDArray[np.float32], float, float]:
     """A grey float copy at most ``width`` wide (area-averaged, which also averages sensor noise),
     with the x and y factors that map its pixels back onto ``image``. Read-only, and computed
-    once per picture and width however many plugins ask."""
+    once per picture and width however many plugins ask. A :class:`Picture`'s thumbnails up to
+    :data:`THUMB_WIDTH` wide come from its reduced decode, so they never need the full one."""
     _check(image)
     memo = _memo.of(image)
     found = memo.small.get(width)
     if found is not None:
         return found
-    grey = memo.grey
-    if grey is None:
-        grey = memo.grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    h, w = grey.shape[:2]
-    small = _shrink(grey, width, memo.halves).astype(np.float32)
+    source: NDArray[Any]
+    if isinstance(image, Picture) and width <= THUMB_WIDTH:
+        source, halves = image.thumbnail_source(), memo.thumb_halves
+    else:
+        grey = memo.grey
+        if grey is None:
+            full = pixels(image)
+            grey = memo.grey = full if full.ndim == 2 else cv2.cvtColor(full, cv2.COLOR_BGR2GRAY)
+        source, halves = grey, memo.halves
+    h, w = image.shape[:2]
+    small = _shrink(source, width, halves).astype(np.float32)
     small.setflags(write=False)
     found = memo.small[width] = (small, w / small.shape[1], h / small.shape[0])
     return found
@@ -141,16 +165,17 @@ def _shrink(picture: NDArray[Any], width: int, halves: dict[int, NDArray[Any]]) 
     return current
 
 
-def to_small_bgr(image: Image, width: int) -> Image:
+def to_small_bgr(image: Pixels, width: int) -> Image:
     """The colour picture at most ``width`` wide (area-averaged), read-only, once per picture."""
     _check(image)
     memo = _memo.of(image)
     found = memo.bgr.get(width)
     if found is None:
-        colour: NDArray[Any] = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        full = pixels(image)
+        colour: NDArray[Any] = full if full.ndim == 3 else cv2.cvtColor(full, cv2.COLOR_GRAY2BGR)
         bgr: Image = _shrink(colour, width, memo.bgr_halves)
-        if bgr is image:
-            bgr = image.view()
+        if bgr is full:
+            bgr = full.view()
         bgr.setflags(write=False)
         found = memo.bgr[width] = bgr
     return found

@@ -18,7 +18,7 @@ from core.site import CustomModelConfig
 from detectors.detections import Detections
 from detectors.errors import DetectorError
 from detectors.models.custom import CustomDetector, CustomModelsFile
-from detectors.perception.base import Image, Perceiver
+from detectors.perception.base import Perceiver, Pixels, pixels
 
 ENV_FILE = "BK_CUSTOM_MODELS_FILE"
 
@@ -62,10 +62,10 @@ class CustomModels(Perceiver):
     def reset(self) -> None:
         pass
 
-    def observe(self, image: Image) -> CustomModelsReport:
+    def observe(self, image: Pixels) -> CustomModelsReport:
         found: dict[str, list[Detections]] = {}
         for det in self.detectors:
-            dets = det.detect(image)
+            dets = det.detect(pixels(image))  # decoded once, for the first
             for cls, violation in det.config.map.items():
                 hits = dets[dets.labels == cls]
                 if len(hits):

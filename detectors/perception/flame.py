@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections, FloatArray, PixelZone
 from detectors.errors import DetectorError
-from detectors.perception.base import Image, Perceiver, to_small_bgr
+from detectors.perception.base import Perceiver, Pixels, to_small_bgr
 from detectors.perception.small_motion import blobs_of
 
 
@@ -90,7 +90,7 @@ class FlameDetector(Perceiver):
         self._flicker: NDArray[Any] | None = None
         self._frames = 0
 
-    def observe(self, image: Image) -> FlameReport:
+    def observe(self, image: Pixels) -> FlameReport:
         cfg = self.config
         h, w = image.shape[:2]
         bgr = to_small_bgr(image, cfg.work_width)

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
-from detectors.perception.base import Image, to_small_grey
+from detectors.perception.base import Pixels, to_small_grey
 
 
 class GateConfig(BaseModel):
@@ -63,7 +63,7 @@ class ChangeGate:
         # Where the picture changed when the gate last opened on a change (pixels of the picture).
         self.change_box: tuple[float, float, float, float] | None = None
 
-    def should_run(self, image: Image) -> bool:
+    def should_run(self, image: Pixels) -> bool:
         """Whether to run the detector on this frame; call once per frame, in order."""
         cfg = self.config
         grey, _, _ = to_small_grey(image, cfg.width)

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
-from detectors.perception.base import Image, Perceiver, to_small_grey
+from detectors.perception.base import Perceiver, Pixels, to_small_grey
 
 
 class HealthConfig(BaseModel):
@@ -84,7 +84,7 @@ class HealthMonitor(Perceiver):
         self._previous: NDArray[Any] | None = None
         self._frozen_frames = 0
 
-    def observe(self, image: Image) -> HealthReport:
+    def observe(self, image: Pixels) -> HealthReport:
         cfg = self.config
         small, _, _ = to_small_grey(image, cfg.work_width)
         # OpenCV calls, one pass each: this runs on every frame of every camera.

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections
-from detectors.perception.base import Image, Perceiver, to_small_grey
+from detectors.perception.base import Perceiver, Pixels, to_small_grey
 
 
 class MotionConfig(BaseModel):
@@ -78,7 +78,7 @@ class MotionDetector(Perceiver):
         self._background = None
         self._previous = None
 
-    def observe(self, image: Image) -> MotionReport:
+    def observe(self, image: Pixels) -> MotionReport:
         cfg = self.config
         grey, sx, sy = to_small_grey(image, cfg.work_width)
         small: NDArray[Any] = cv2.GaussianBlur(grey, (5, 5), 0)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections, FloatArray
 from detectors.perception.attributes import UNKNOWN, Lighting, PersonAttributes, judge
-from detectors.perception.base import Image, Perceiver
+from detectors.perception.base import Image, Perceiver, Pixels, pixels
 from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
 from detectors.perception.objects import ObjectDetector, ObjectsConfig
@@ -102,7 +102,7 @@ class PeopleDetector(Perceiver):
         self._relooks = ()
         self._misses = np.zeros(0, np.int_)
 
-    def observe(self, image: Image) -> PeopleReport:
+    def observe(self, image: Pixels) -> PeopleReport:
         self._since += 1
         changed = self.gate.should_run(image)
         if changed and self.gate.reason == "change":
@@ -116,7 +116,7 @@ class PeopleDetector(Perceiver):
         if self._last is None or (self._pending and self._since >= self.config.min_gap_frames):
             relook = bool(self._relooks) and self._since >= self._relooks[0]
             second_look = (changed and self.gate.reason == "change") or relook
-            fresh, previous = self.detect(image, self.gate.change_box if second_look else None), self._last
+            fresh, previous = self.detect(pixels(image), self.gate.change_box if second_look else None), self._last
             self._last, missed = self._keep_still(fresh, image.shape[1])
             self._pending, self._since = False, 0
             self.runs += 1

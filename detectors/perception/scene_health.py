@@ -30,7 +30,8 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
-from detectors.perception.base import Image, Perceiver, to_small_grey
+from detectors.perception.base import Perceiver, Pixels, to_small_grey
+from detectors.perception.picture import Picture
 
 
 class SceneConfig(BaseModel):
@@ -116,7 +117,7 @@ class SceneHealth(Perceiver):
         self._ref: tuple[NDArray[np.uint8], NDArray[np.float32]] | None = None  # picture, corners
         self._view: tuple[bool | None, float, float, int] = (None, 0.0, 0.0, 0)
 
-    def observe(self, image: Image) -> SceneReport:
+    def observe(self, image: Pixels) -> SceneReport:
         cfg = self.config
         self._frames += 1
         grey, _, _ = to_small_grey(image, max(cfg.sharp_width, cfg.match_width))
@@ -143,9 +144,14 @@ class SceneHealth(Perceiver):
         self._baseline += rate * (sharpness - self._baseline)
         return self._baseline
 
-    def _is_identical(self, image: Image) -> bool:
+    def _is_identical(self, image: Pixels) -> bool:
         step = self.config.frozen_stride
-        sample = np.ascontiguousarray(image[::step, ::step])
+        if isinstance(image, Picture):  # every step-th pixel of its reduced decode: no full decode
+            source = image.thumbnail_source()
+            step = max(1, round(step * source.shape[1] / image.shape[1]))
+            sample = np.ascontiguousarray(source[::step, ::step])
+        else:
+            sample = np.ascontiguousarray(image[::step, ::step])
         prev, self._previous = self._previous, sample
         same = (
             prev is not None

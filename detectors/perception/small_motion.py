@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections
-from detectors.perception.base import Image, Perceiver, to_small_grey
+from detectors.perception.base import Perceiver, Pixels, to_small_grey
 
 
 class SmallMotionConfig(BaseModel):
@@ -132,7 +132,7 @@ class SmallMotionDetector(Perceiver):
         self._quiet = self.config.warmup_frames
         self._frames = 0
 
-    def observe(self, image: Image) -> SmallMotionReport:
+    def observe(self, image: Pixels) -> SmallMotionReport:
         cfg = self.config
         grey, sx, sy = to_small_grey(image, cfg.work_width)
         small: NDArray[Any] = cv2.GaussianBlur(grey, (3, 3), 0)

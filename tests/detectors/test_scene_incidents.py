@@ -6,11 +6,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import cv2
-import numpy as np
 import pytest
 
 from core.contracts import Event, Frame
 from core.site import Site
+from detectors.handler import picture_of
 from detectors.pipeline import CameraPipeline
 
 synthetic = pytest.importorskip("ingest.synthetic")
@@ -69,9 +69,7 @@ def play(url: str, seconds: float, base: int, **rules: dict[str, object]) -> lis
         ok, buf = cv2.imencode(".jpg", synthetic.render(spec, t), [cv2.IMWRITE_JPEG_QUALITY, 70])
         assert ok
         frame = Frame("cam", "s1", base + round(t * 1000), i, spec.width, spec.height, buf.tobytes())
-        image = cv2.imdecode(np.frombuffer(frame.jpeg, np.uint8), cv2.IMREAD_COLOR)
-        assert image is not None
-        out.extend(pipeline.process(frame, np.asarray(image, np.uint8)))
+        out.extend(pipeline.process(frame, picture_of(frame)))  # decoded as the worker does
     return [(e.rule, e.state, (e.last_seen_ms - base) / 1000) for e in out if e.state != "update"]
 
 

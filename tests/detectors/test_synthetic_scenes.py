@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.contracts import Event, Frame
+from detectors.handler import picture_of
 from detectors.pipeline import CameraPipeline
 from tests.detectors import scenes
 
@@ -24,7 +25,7 @@ def play(url: str, seconds: float) -> list[Event]:
         t = i / FPS
         data = scenes.jpeg(synthetic.render(spec, t))
         frame = Frame("syn1", "s1", NIGHT + round(t * 1000), i, spec.width, spec.height, data)
-        events.extend(pipeline.process(frame, scenes.decode(data)))
+        events.extend(pipeline.process(frame, picture_of(frame)))  # decoded as the worker does
     return events
 
 
