@@ -22,17 +22,15 @@ from core.site import EffectiveRule
 from detectors.detections import Detections, PixelZone
 from detectors.perception.base import Percepts
 from detectors.perception.motion import MotionReport
-from detectors.perception.scene_health import SceneReport
 from detectors.perception.zone_state import FloatPixels, ZoneStateReport, pattern_similarity, zone_mask
 from detectors.rules.base import NOTHING, Finding, Rule, by_sensitivity
-from detectors.rules.presence import overlapping, person_sized_motion, persons_seen
+from detectors.rules.presence import overlapping, person_sized_motion, persons_seen, view_moved
 
 PERSON_MIN_SCORE = 0.3
 LEARN_PERSON_SCORE = 0.2  # while learning, even a doubtful person over the zone spoils a view
 REF_SAMPLES = 9  # unobstructed views whose median is the zone's closed reference
 REF_STRIDE = 5  # frames between two views (1 s at 5 fps): about 9 s of clear view in all
 MOVING_MIN_HEIGHT = 0.25  # share of the picture height: a person, not a lid swinging open
-MOVED_SHIFT = 0.02  # share of the diagonal: the camera moved, the zone shows something else
 
 
 class BinOpen(Rule):
@@ -55,8 +53,7 @@ class BinOpen(Rule):
         if zone is None:
             return NOTHING
         state = percepts.get("zone_state", ZoneStateReport)
-        scene = percepts.get("scene", SceneReport)
-        if scene.view_matches is False or scene.view_shift > MOVED_SHIFT:
+        if view_moved(percepts):
             self._last.pop(zone.id, None)
             return NOTHING
         x1, y1 = zone.polygon.min(axis=0)

@@ -2,7 +2,8 @@
 
 People found by the person detector are the evidence, still or moving. In a dark kitchen (lights
 off at night) the detector misses people, so there person-sized motion blobs count too; in a lit
-kitchen motion alone does not (a swinging door or steam is not a person).
+kitchen motion alone does not (a swinging door or steam is not a person), nor while the lens is
+covered (the hand or cloth moving over it is not a person: camera_blocked reports that).
 """
 
 import numpy as np
@@ -14,6 +15,7 @@ from detectors.perception.motion import MotionReport
 from detectors.perception.people import PeopleReport
 from detectors.rules.base import Finding, Rule, by_sensitivity
 from detectors.rules.person_attribute import people_in, person_threshold
+from detectors.rules.presence import lens_covered
 
 DARK_LEVEL = 60.0  # mean grey level under which the person detector is not trusted alone
 
@@ -21,7 +23,7 @@ DARK_LEVEL = 60.0  # mean grey level under which the person detector is not trus
 class Intrusion(Rule):
     key = "intrusion"
     version = "2"
-    needs = ("people", "motion")
+    needs = ("people", "motion", "health")
     zoned = True
 
     def __init__(self, settings: EffectiveRule) -> None:
@@ -40,7 +42,7 @@ class Intrusion(Rule):
             return Finding(
                 True, float(persons.scores.max()), persons, f"{len(idx)} person(s){where} outside working hours"
             )
-        if report.brightness >= DARK_LEVEL:
+        if report.brightness >= DARK_LEVEL or lens_covered(percepts):
             return Finding(False)
         blobs = self._moving_people(percepts.get("motion", MotionReport), zone, height)
         if not len(blobs):

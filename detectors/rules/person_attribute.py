@@ -3,8 +3,10 @@
 A person counts when the detector is sure enough it is a person (threshold from sensitivity),
 stands in the rule's zone (feet point) and the attribute could be measured; the rule holds while
 at least one such person scores below the attribute threshold. A frame in which nobody could be
-measured is "unseen", not compliant: a dwell under way waits for the next judgement. One
-incident per camera and rule (and zone), carrying the boxes of the offending people.
+measured is "unseen", not compliant: a dwell under way waits for the next judgement. So is a
+frame of a blurred or covered picture, in which a masked face and a bare one look alike (the
+camera health rules report that). One incident per camera and rule (and zone), carrying the boxes
+of the offending people.
 """
 
 from typing import ClassVar
@@ -17,6 +19,7 @@ from detectors.perception.attributes import PersonAttributes
 from detectors.perception.base import Percepts
 from detectors.perception.people import PeopleReport
 from detectors.rules.base import NOTHING, UNSEEN, Finding, Rule, by_sensitivity
+from detectors.rules.presence import picture_unclear
 
 
 def person_threshold(sensitivity: int) -> float:
@@ -33,7 +36,7 @@ def people_in(report: PeopleReport, zone: PixelZone | None, min_score: float) ->
 
 
 class PersonAttributeRule(Rule):
-    needs = ("people",)
+    needs = ("people", "scene", "health")
     zoned = True
     attribute: ClassVar[str]  # a field of PersonAttributes
     what: ClassVar[str]  # "without a chef hat", for messages
@@ -47,6 +50,8 @@ class PersonAttributeRule(Rule):
         self.threshold = by_sensitivity(settings.sensitivity, self.at_0, self.at_100)
 
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
+        if picture_unclear(percepts):
+            return UNSEEN
         report = percepts.get("people", PeopleReport)
         offenders: list[int] = []
         judged = 0

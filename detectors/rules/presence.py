@@ -1,5 +1,6 @@
 """Who is where, for rules whose main signal is not people (stove, bin, rodent): persons from any
-person plugin that ran on the frame, and person-sized moving blobs as a stand-in.
+person plugin that ran on the frame, and person-sized moving blobs as a stand-in; and whether the
+camera still shows the view the zones were drawn on, and clearly enough to judge people by.
 
 Duck-typed on purpose: any perception result exposing ``persons`` (Detections) counts, as does a
 Detections result with ``person`` labels, so these rules use the person detector when the camera
@@ -10,7 +11,11 @@ from typing import cast
 
 from detectors.detections import Detections, PixelZone
 from detectors.perception.base import Percepts
+from detectors.perception.health import HealthReport
 from detectors.perception.motion import MotionReport
+from detectors.perception.scene_health import SceneReport
+
+MOVED_SHIFT = 0.02  # share of the diagonal: the camera moved, its zones show something else now
 
 
 def persons_seen(percepts: Percepts) -> Detections | None:
@@ -62,3 +67,27 @@ def overlapping(
     top = b[:, 1] - gy - dets.heights * above
     hit = (b[:, 0] - gx < box[2]) & (b[:, 2] + gx > box[0]) & (top < box[3]) & (b[:, 3] + gy > box[1])
     return dets[hit]
+
+
+def view_moved(percepts: Percepts) -> bool:
+    """The camera no longer shows the view its zones were drawn on (knocked, turned): what a zone
+    covers now is something else, and a view that moves shows movement everywhere. False when
+    the scene plugin did not run or cannot tell (too dark, reference not learnt yet)."""
+    if "scene" not in percepts.keys():  # noqa: SIM118 (Percepts is not a dict)
+        return False
+    scene = percepts.get("scene", SceneReport)
+    return scene.view_matches is False or scene.view_shift > MOVED_SHIFT
+
+
+def lens_covered(percepts: Percepts) -> bool:
+    """The health plugin finds the picture covered (flat, edgeless): what moves is the cover."""
+    return "health" in percepts.keys() and percepts.get("health", HealthReport).blocked  # noqa: SIM118
+
+
+def picture_unclear(percepts: Percepts) -> bool:
+    """The camera's picture is blurred (softer than its own baseline) or covered, so hats, masks
+    and clothes cannot be told apart: camera_blurred / camera_blocked speak for such frames.
+    False for what did not run or is still learning."""
+    if "scene" in percepts.keys() and percepts.get("scene", SceneReport).soft:  # noqa: SIM118
+        return True
+    return lens_covered(percepts)

@@ -23,6 +23,7 @@ def percepts(
     brightness: float = 150.0,
     motion: Detections | None = None,
     custom: CustomModelsReport | None = None,
+    **extra: object,
 ) -> Percepts:
     persons = (
         Detections(
@@ -44,5 +45,6 @@ def percepts(
             "people": report,
             "motion": MotionReport(motion if motion is not None else Detections.empty(), 0.0, False, False),
             "custom_models": custom or CustomModelsReport(),
+            **extra,  # other plugins' reports (scene, health)
         }
     )

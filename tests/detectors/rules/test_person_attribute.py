@@ -15,6 +15,7 @@ from detectors.rules.no_mask import NoMask
 from detectors.rules.no_uniform import NoUniform
 from detectors.rules.person_attribute import PersonAttributeRule
 from tests.detectors import scenes
+from tests.detectors.rules.incident_reports import health, scene
 from tests.detectors.rules.people_reports import attrs, percepts
 
 DAY = int(datetime(2025, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp() * 1000)
@@ -39,6 +40,19 @@ def test_offenders_are_boxed_compliant_and_unseen_people_are_not(cls: type[Perso
     assert finding.condition and finding.detections.boxes.tolist() == [[10, 10, 60, 200]]
     assert finding.detections.labels.tolist() == [cls.key] and finding.message.startswith("1 person(s) without")
     assert not rule.evaluate(percepts(people[1:]), None, 640, 360).condition
+
+
+@pytest.mark.parametrize(
+    "unclear",
+    [{"scene": scene(sharpness=0.4)}, {"health": health(blocked=True)}],
+    ids=["blurred", "covered"],
+)
+def test_a_blurred_or_covered_picture_judges_nobody(unclear: dict[str, object]) -> None:
+    rule = NoMask(settings("no_mask"))
+    bare = [((10, 10, 60, 200), 0.9, attrs(mask=0.0))]
+    assert rule.evaluate(percepts(bare, scene=scene(), health=health()), None, 640, 360).condition
+    finding = rule.evaluate(percepts(bare, **unclear), None, 640, 360)
+    assert not finding.condition and finding.unseen  # a dwell under way waits, as when nobody is seen
 
 
 @pytest.mark.parametrize(("cls", "field"), [(NoChefHat, "hat"), (NoMask, "mask"), (NoUniform, "uniform")])

@@ -12,7 +12,7 @@ from detectors.rules.bin_open import REF_SAMPLES, REF_STRIDE, BinOpen
 from detectors.rules.camera_blurred import CameraBlurred
 from detectors.rules.camera_displaced import CameraDisplaced
 from detectors.rules.camera_frozen import CameraFrozen
-from detectors.rules.rodent import Rodent
+from detectors.rules.rodent import SETTLE_FRAMES, Rodent
 from detectors.rules.stove_unattended import StoveUnattended
 from tests.detectors.rules.incident_reports import (
     H,
@@ -59,6 +59,17 @@ def test_rodent_ignores_wrong_place_size_and_feet(
 ) -> None:
     rule = Rodent(settings("rodent"))
     assert not rule.evaluate(Percepts({"small_motion": small([mover]), **extra}), FLOOR, W, H).condition
+
+
+@pytest.mark.parametrize("view", [scene(matches=False), scene(shift=0.05)], ids=["lost", "moved"])
+def test_a_knocked_camera_shows_no_rodent(view: object) -> None:
+    rule = Rodent(settings("rodent"))
+    mover = small([(300, 300, 320, 310)])
+    assert rule.evaluate(Percepts({"small_motion": mover, "scene": scene(shift=0.01)}), FLOOR, W, H).condition
+    assert not rule.evaluate(Percepts({"small_motion": mover, "scene": view}), FLOOR, W, H).condition
+    back = Percepts({"small_motion": mover, "scene": scene()})  # put back: the old view settles first
+    settling = [rule.evaluate(back, FLOOR, W, H).condition for _ in range(SETTLE_FRAMES)]
+    assert settling == [False] * (SETTLE_FRAMES - 1) + [True]
 
 
 def test_rodent_sensitivity_sets_the_largest_size() -> None:
