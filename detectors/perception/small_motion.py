@@ -8,10 +8,9 @@ night picture as well as in a lit kitchen. What is *not* a small mover:
   changes at once the background is re-learnt instead;
 - flicker: pixels that change in a large share of frames (flames, a screen, a fan) are learnt
   and ignored, like the change gate does;
-- parts of people: small blobs next to a large moving blob or below it (a blob is often only a
-  person's upper body, white clothes on a white wall, with the legs moving under it), or where
-  one was in the last seconds (a foot, a hand, a shadow, a fading trace), are dropped; rules may
-  also drop those near detected persons;
+- parts of people: small blobs next to a large moving blob, or where one was in the last
+  seconds (a foot, a hand, a shadow, a fading trace), are dropped; rules may also drop those
+  near detected persons;
 - traces: a candidate must be moving now (its pixels changed since the previous frame).
 
 A candidate is *confirmed* when the previous frame had a candidate a plausible step away
@@ -53,11 +52,6 @@ class SmallMotionConfig(BaseModel):
     max_side: float = Field(default=0.09, gt=0, le=1, description="Largest candidate side, share of the width.")
     large_margin: float = Field(
         default=0.35, ge=0, description="Candidates this far (share of a large blob's height) from one are dropped."
-    )
-    legs_below: bool = Field(
-        default=True,
-        description="Also drop candidates anywhere below a large blob, within its columns: the blob is often only "
-        "a person's upper body (white clothes on a white wall), with the legs and feet moving under it.",
     )
     min_step: float = Field(default=0.004, ge=0, description="Least movement per frame, share of the width.")
     max_step: float = Field(default=0.14, gt=0, description="Most movement per frame, share of the width.")
@@ -256,12 +250,10 @@ class SmallMotionDetector(Perceiver):
         trail *= np.float32(cfg.trail_decay)
         for x1, y1, x2, y2 in large:
             m = int(cfg.large_margin * (y2 - y1))
-            bottom = shape[0] if cfg.legs_below else y2 + m
-            trail[max(0, y1 - m) : bottom, max(0, x1 - m) : x2 + m] = 1.0
+            trail[max(0, y1 - m) : y2 + m, max(0, x1 - m) : x2 + m] = 1.0
         self._recent = trail
         return trail
 
     def _near(self, x1: int, y1: int, x2: int, y2: int, big: tuple[int, int, int, int]) -> bool:
         m = self.config.large_margin * (big[3] - big[1])
-        below = y1 > big[3] + m and not self.config.legs_below
-        return not (x2 < big[0] - m or x1 > big[2] + m or y2 < big[1] - m or below)
+        return not (x2 < big[0] - m or x1 > big[2] + m or y2 < big[1] - m or y1 > big[3] + m)

@@ -32,29 +32,3 @@ def test_lights_switching_and_cooks_walking_are_not_small_movers() -> None:
 def test_median_is_numpys(n: int) -> None:
     values = np.random.default_rng(n).random(n).astype(np.float32)
     assert _median(values) == (float(np.median(values)) if n else 0.0)
-
-
-def walker(legs_below: bool) -> int:
-    """Confirmed small movers while a big blob (an upper body) and two small ones (its feet, far
-    under it) cross the picture together."""
-    from detectors.perception.small_motion import SmallMotionConfig
-
-    rng = np.random.default_rng(3)
-    floor = rng.integers(90, 150, (180, 320), dtype=np.uint8)
-    floor = np.repeat(np.repeat(floor[::4, ::4], 4, axis=0), 4, axis=1)[:180, :320]
-    det = SmallMotionDetector(SmallMotionConfig(legs_below=legs_below))
-    confirmed = 0
-    for i in range(60):
-        frame = floor.copy()
-        x = 20 + 4 * max(0, i - 30)  # stands still while the background is learnt, then walks
-        if i >= 30:
-            frame[20:70, x : x + 30] = 250  # hat and shoulders
-            frame[150:156, x + 4 : x + 10] = 20  # feet, 80 px under them
-            frame[150:156, x + 20 : x + 26] = 20
-        confirmed += len(det.observe(np.dstack([frame] * 3)).confirmed)
-    return confirmed
-
-
-def test_feet_moving_under_an_upper_body_are_not_small_movers() -> None:
-    assert walker(legs_below=False) > 0  # far enough under the blob to pass the margin alone
-    assert walker(legs_below=True) == 0
