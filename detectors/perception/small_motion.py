@@ -62,12 +62,12 @@ class SmallMotionConfig(BaseModel):
     trail_level: float = Field(default=0.1, gt=0, le=1, description="Trail level from which candidates are dropped.")
     flicker_rate: float = Field(default=0.1, gt=0, le=1, description="Learning rate of the flicker map.")
     flicker_level: float = Field(default=0.2, gt=0, le=1, description="Share of frames changing that is flicker.")
-    warmup_frames: int = Field(default=5, ge=1, description="Frames learnt before candidates are reported.")
     settle_frames: int = Field(
         default=25,
         ge=1,
-        description="Frames after a re-learn (lighting, a moved view) before candidates are reported: "
-        "whoever was in the picture then is part of the background until they move away.",
+        description="Frames after the background is learnt anew (the first frame, after a gap or a "
+        "rebalance, a lighting change, a moved view) before candidates are reported: whoever was in "
+        "the picture then is part of the background until they move away.",
     )
 
 
@@ -129,7 +129,7 @@ class SmallMotionDetector(Perceiver):
         self._flicker: NDArray[Any] | None = None
         self._last: NDArray[Any] = np.zeros((0, 2))  # previous candidates' centres (work pixels)
         self._recent: NDArray[Any] | None = None
-        self._quiet = self.config.warmup_frames
+        self._quiet = self.config.settle_frames
         self._frames = 0
 
     def observe(self, image: Pixels) -> SmallMotionReport:
@@ -139,7 +139,7 @@ class SmallMotionDetector(Perceiver):
         bg, prev = self._bg, self._prev
         self._prev = small
         if bg is None or prev is None or bg.shape != small.shape or prev.shape != small.shape:
-            self._quiet = cfg.warmup_frames
+            self._quiet = cfg.settle_frames  # a first picture: the cooks in it are background for now
             return self._relearn(small, lighting=False)
         # This runs on every frame of every camera: OpenCV calls (one pass each) where numpy
         # would make several, and cv2.mean / countNonZero instead of ndarray.mean.
