@@ -158,6 +158,23 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
     return (fx1, fy1, fx1 + bw, fy1 + fh)
 
 
+def _hair_above_skin(image: Image, face: Box, lit: Lighting) -> float | None:
+    """The light share of the band just above the topmost skin row of the face's middle columns
+    (a hat's brim, or hair): unlike the band above the face box, it does not fall on the wall
+    behind a small head whose face box starts at the hair. None when no skin row is found."""
+    fx1, fy1, fx2, fy2 = face
+    fw, fh = fx2 - fx1, fy2 - fy1
+    top = fy1 - HAT_BAND * fw
+    strip = _crop(image, fx1 + 0.2 * fw, top, fx2 - 0.2 * fw, fy1 + 0.6 * fh)
+    if strip.shape[0] < 4 or strip.shape[1] < 3 or top < 0:
+        return None
+    rows = np.flatnonzero(_skin(strip, lit).mean(axis=1) >= 0.4)
+    if not len(rows):
+        return None
+    band = strip[max(0, int(rows[0]) - max(2, round(HAT_BAND * fw))) : int(rows[0])]
+    return _fraction(_light(band, lit)) if band.shape[0] >= 2 else None
+
+
 def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonAttributes:
     """Hat, mask and uniform scores of the person in box ``person`` (pixels of ``image``)."""
     x1, y1, x2, y2 = person
@@ -184,6 +201,9 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
     top = _fraction(_light(crown, lit)) if crown.size else None
     if hat is not None and top is not None:
         hat = max(hat, top)
+    bare = _hair_above_skin(image, face, lit)
+    if hat is not None and bare is not None:
+        hat = min(hat, bare)
     if not found and top is not None and top >= 0.5 and fy1 < y1 + CROWN[1] * ph:
         # A skin blob up in the hat is background seen past it (a jar, a shelf), not the face:
         # the hat is judged from the crown and the mask not at all.

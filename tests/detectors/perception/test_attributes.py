@@ -90,3 +90,26 @@ def test_a_box_cut_at_the_shoulders_of_a_dark_jacket_judges_no_mask() -> None:
     for top in (2.9, 3.1, 3.3):  # just above, at and below the chin
         a = judge(img, (box[0], box[1] + top * u, box[2], box[3]), None, Lighting.of(img))
         assert a.mask is None or a.mask > 0.5
+
+
+
+def head(hat: bool) -> np.ndarray:
+    """A small head on a white wall: hair or a white hat over a skin-coloured face."""
+    img = np.full((240, 320, 3), 235, np.uint8)
+    cv2.rectangle(img, (146, 60), (173, 71), (235, 235, 235) if hat else (40, 50, 70), -1)  # hat / hair
+    cv2.rectangle(img, (146, 72), (173, 100), (120, 160, 215), -1)  # face skin
+    cv2.rectangle(img, (130, 101), (190, 230), (240, 240, 240), -1)  # white jacket
+    if hat:
+        cv2.rectangle(img, (148, 40), (171, 60), (235, 235, 235), -1)
+    return img
+
+
+def test_a_face_box_that_starts_at_the_hair_still_sees_no_hat() -> None:
+    """BlazeFace often boxes a small head from the top of its hair: the band above such a box is
+    the wall, as light as a hat. The hair between that band and the skin says there is none."""
+    lit = Lighting(light_v=155.0, dark_v=100.0)  # as Lighting.of finds in a lit kitchen
+    face = (146.0, 60.0, 174.0, 100.0)  # from the hair's top to the chin
+    bare = judge(head(False), (128.0, 58.0, 192.0, 230.0), face, lit).hat
+    assert bare is not None and bare < 0.2
+    hatted = judge(head(True), (128.0, 38.0, 192.0, 230.0), (146.0, 72.0, 174.0, 100.0), lit).hat
+    assert hatted is not None and hatted > 0.5
