@@ -78,6 +78,10 @@ class Percepts:
     def keys(self) -> list[str]:
         return list(self._keys)
 
+    def __contains__(self, key: object) -> bool:
+        """Whether plugin ``key`` ran (rules ask this every frame: a dict lookup, no list)."""
+        return key in self._results
+
 
 class _Memo(threading.local):
     """The thumbnails of the picture being judged now, shared by every plugin that asks.

@@ -104,7 +104,7 @@ class BinOpen(Rule):
         persons = persons_seen(percepts)
         if persons is not None and len(overlapping(persons[persons.scores >= LEARN_PERSON_SCORE], box, grow=0.1)):
             return True
-        if "motion" in percepts.keys():  # noqa: SIM118 (Percepts is not a dict)
+        if "motion" in percepts:
             return bool(len(overlapping(percepts.get("motion", MotionReport).detections, box)))
         return False
 

@@ -42,7 +42,7 @@ def _persons_seen(percepts: Percepts) -> Detections | None:
 
 def person_sized_motion(percepts: Percepts, min_height: float) -> Detections:
     """Moving blobs at least ``min_height`` pixels tall (empty when the motion plugin did not run)."""
-    if "motion" not in percepts.keys():  # noqa: SIM118 (Percepts is not a dict)
+    if "motion" not in percepts:
         return Detections.empty()
     blobs = percepts.get("motion", MotionReport).detections
     return blobs[blobs.heights >= min_height] if len(blobs) else blobs
@@ -73,7 +73,7 @@ def view_moved(percepts: Percepts) -> bool:
     """The camera no longer shows the view its zones were drawn on (knocked, turned): what a zone
     covers now is something else, and a view that moves shows movement everywhere. False when
     the scene plugin did not run or cannot tell (too dark, reference not learnt yet)."""
-    if "scene" not in percepts.keys():  # noqa: SIM118 (Percepts is not a dict)
+    if "scene" not in percepts:
         return False
     scene = percepts.get("scene", SceneReport)
     return scene.view_matches is False or scene.view_shift > MOVED_SHIFT
@@ -81,13 +81,13 @@ def view_moved(percepts: Percepts) -> bool:
 
 def lens_covered(percepts: Percepts) -> bool:
     """The health plugin finds the picture covered (flat, edgeless): what moves is the cover."""
-    return "health" in percepts.keys() and percepts.get("health", HealthReport).blocked  # noqa: SIM118
+    return "health" in percepts and percepts.get("health", HealthReport).blocked
 
 
 def picture_unclear(percepts: Percepts) -> bool:
     """The camera's picture is blurred (softer than its own baseline) or covered, so hats, masks
     and clothes cannot be told apart: camera_blurred / camera_blocked speak for such frames.
     False for what did not run or is still learning."""
-    if "scene" in percepts.keys() and percepts.get("scene", SceneReport).soft:  # noqa: SIM118
+    if "scene" in percepts and percepts.get("scene", SceneReport).soft:
         return True
     return lens_covered(percepts)

@@ -53,3 +53,11 @@ def test_bad_pictures_are_clear_errors() -> None:
         to_small_grey(np.zeros((0, 0, 3), np.uint8), 96)
     with pytest.raises(DetectorError, match="shape"):
         to_small_bgr(np.zeros((4, 4, 3, 2), np.uint8), 96)
+
+
+def test_percepts_say_which_plugins_ran() -> None:
+    from detectors.perception.base import Percepts
+
+    percepts = Percepts({"motion": 1, "health": 2})
+    assert "motion" in percepts and "scene" not in percepts
+    assert percepts.keys() == ["health", "motion"]
