@@ -76,6 +76,21 @@ def _edge_fraction(small: NDArray[Any], step: float) -> float:
     return cv2.countNonZero((dx | dy).view(np.uint8)) / float((h - 1) * (w - 1))
 
 
+def coverage(small: NDArray[Any], cfg: HealthConfig) -> tuple[float, float, float, float]:
+    """(blocked score 0..1, brightness, relative contrast, edge fraction) of a grey thumbnail."""
+    # OpenCV calls, one pass each: this runs on every frame of every camera.
+    mean, std = cv2.meanStdDev(small)
+    brightness = float(mean[0, 0])
+    scale = max(brightness, cfg.brightness_floor)
+    contrast = float(std[0, 0]) / scale
+    edge_fraction = _edge_fraction(small, cfg.edge_step * scale)
+    score = min(
+        _ramp_down(contrast, cfg.contrast_flat, cfg.contrast_textured),
+        _ramp_down(edge_fraction, cfg.edges_flat, cfg.edges_textured),
+    )
+    return score, brightness, contrast, edge_fraction
+
+
 class HealthMonitor(Perceiver):
     key = "health"
 
@@ -87,16 +102,7 @@ class HealthMonitor(Perceiver):
     def observe(self, image: Pixels) -> HealthReport:
         cfg = self.config
         small, _, _ = to_small_grey(image, cfg.work_width)
-        # OpenCV calls, one pass each: this runs on every frame of every camera.
-        mean, std = cv2.meanStdDev(small)
-        brightness = float(mean[0, 0])
-        scale = max(brightness, cfg.brightness_floor)
-        contrast = float(std[0, 0]) / scale
-        edge_fraction = _edge_fraction(small, cfg.edge_step * scale)
-        score = min(
-            _ramp_down(contrast, cfg.contrast_flat, cfg.contrast_textured),
-            _ramp_down(edge_fraction, cfg.edges_flat, cfg.edges_textured),
-        )
+        score, brightness, contrast, edge_fraction = coverage(small, cfg)
         frozen = self._is_frozen(small)
         return HealthReport(
             blocked_score=score,

@@ -8,13 +8,17 @@
   instead of becoming the new normal within minutes.
 - **Identical frames**: the decoded pixels equal the previous frame's (a stuck encoder or a
   frozen source repeats the same picture; a live sensor never does, its noise alone differs).
-- **Viewpoint**: corners of a reference keyframe (the per-pixel median of the first frames, so
-  passing people are not part of it) are followed into the current picture with pyramidal
+- **Viewpoint**: corners of a reference keyframe (the per-pixel median of the first frames that
+  are lit and not covered, so passing people are not part of it) are followed into the current picture with pyramidal
   Lucas-Kanade flow, kept only when the flow back lands where it started, and a RANSAC
   similarity fit says how the view moved (people are outliers). Flow starts from "nothing
   moved", so a tiled wall cannot vote for a shift of one tile when nothing moved, which feature
   matching does. Checked every few frames, the last result carried in between. Pictures are
-  brought to a common brightness first so a dimmer kitchen still matches its reference.
+  brought to a common brightness first so a dimmer kitchen still matches its reference. A check
+  whose picture hardly differs from the one last matched (almost no pixel changed by more than a
+  faint edge would on a one-pixel shift) keeps the last result: the same picture gives the same
+  match, and a static kitchen is most of the day. Drift adds up against that last matched
+  picture, so a slow creep is still measured.
 
 The plugin judges one frame in five (its ``cadence``; a second apart at 5 fps, the pipeline
 carries its last report in between): these signals change over seconds. Counts are in judged
@@ -31,7 +35,10 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.perception.base import Perceiver, Pixels, to_small_grey
+from detectors.perception.health import HealthConfig, coverage
 from detectors.perception.picture import Picture
+
+_HEALTH = HealthConfig()  # what counts as a covered lens
 
 
 class SceneConfig(BaseModel):
@@ -55,6 +62,16 @@ class SceneConfig(BaseModel):
     corners: int = Field(default=150, ge=20, le=3000, description="Reference corners followed.")
     dark_level: float = Field(default=45.0, ge=0, description="Mean grey under which the view is not judged.")
     min_keypoints: int = Field(default=40, ge=4, description="Fewer reference corners: viewpoint not measurable.")
+    recheck_level: float = Field(
+        default=20.0, gt=0, description="Grey difference (of the brightness-normalised picture) that counts as changed."
+    )
+    recheck_share: float = Field(
+        default=0.01,
+        ge=0,
+        le=1,
+        description="Share of pixels changed since the last viewpoint match from which it is matched again; "
+        "under it the last result stands (0: match on every check).",
+    )
     max_flow_error: float = Field(default=1.0, gt=0, description="Forward-backward flow error kept, pixels.")
     min_inliers: int = Field(default=20, ge=4, description="Fewer agreeing matches than this: the view does not match.")
 
@@ -116,6 +133,8 @@ class SceneHealth(Perceiver):
         self._ref_stack: list[NDArray[Any]] = []
         self._ref: tuple[NDArray[np.uint8], NDArray[np.float32]] | None = None  # picture, corners
         self._view: tuple[bool | None, float, float, int] = (None, 0.0, 0.0, 0)
+        self._matched: NDArray[np.uint8] | None = None  # the normalised picture of the last match
+        self.matches = 0  # viewpoint matches run (for benchmarks and tests)
 
     def observe(self, image: Pixels) -> SceneReport:
         cfg = self.config
@@ -166,7 +185,7 @@ class SceneHealth(Perceiver):
         if self._ref is None or self._ref[0].shape != grey.shape:
             if self._ref is not None:  # the picture size changed: start over
                 self._ref, self._ref_stack = None, []
-            if (self._frames - 1) % cfg.reference_stride == 0:
+            if (self._frames - 1) % cfg.reference_stride == 0 and self._viewable(grey):
                 self._ref_stack.append(grey)
             if len(self._ref_stack) >= cfg.reference_frames:
                 ref = _normalised_u8(np.median(np.stack(self._ref_stack), axis=0).astype(np.float32))
@@ -176,15 +195,34 @@ class SceneHealth(Perceiver):
                     self._ref = (ref, pts.astype(np.float32))
             return
         if self._frames % cfg.check_every == 0:
-            self._view = self._match(grey)
+            if float(grey.mean()) < cfg.dark_level:
+                self._view, self._matched = (None, 0.0, 0.0, 0), None  # brightened noise would decide
+                return
+            cur = _normalised_u8(grey)
+            if not self._unchanged(cur):
+                self._view, self._matched = self._match(cur), cur
+                self.matches += 1
 
-    def _match(self, grey: NDArray[Any]) -> tuple[bool | None, float, float, int]:
+    def _viewable(self, grey: NDArray[Any]) -> bool:
+        """Whether a frame can stand for the view: lit, and not a covered lens (a detector
+        started while a cloth hangs over the camera must not learn the cloth as its view)."""
+        if float(grey.mean()) < self.config.dark_level:
+            return False
+        return coverage(grey, _HEALTH)[0] < 0.5
+
+    def _unchanged(self, cur: NDArray[np.uint8]) -> bool:
+        """Whether ``cur`` is, for matching, the picture last matched."""
+        cfg, last = self.config, self._matched
+        if last is None or last.shape != cur.shape or cfg.recheck_share <= 0:
+            return False
+        changed = cv2.countNonZero((cv2.absdiff(cur, last) > cfg.recheck_level).view(np.uint8))
+        return changed < cfg.recheck_share * cur.size
+
+    def _match(self, cur: NDArray[np.uint8]) -> tuple[bool | None, float, float, int]:
+        """Follow the reference corners into ``cur`` (a normalised picture)."""
         cfg = self.config
         assert self._ref is not None
         ref, pts = self._ref
-        if float(grey.mean()) < cfg.dark_level:
-            return (None, 0.0, 0.0, 0)  # too dark: brightened noise would decide the match
-        cur = _normalised_u8(grey)
         none: Any = None
         fwd, st1, _ = cv2.calcOpticalFlowPyrLK(ref, cur, pts, none, winSize=(15, 15), maxLevel=3)
         back, st2, _ = cv2.calcOpticalFlowPyrLK(cur, ref, fwd, none, winSize=(15, 15), maxLevel=3)
@@ -197,7 +235,7 @@ class SceneHealth(Perceiver):
         inliers = int(inl.sum()) if inl is not None else 0
         if m is None or inliers < cfg.min_inliers:
             return (False, 0.0, 0.0, inliers)
-        h, w = grey.shape[:2]
+        h, w = cur.shape[:2]
         corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
         moved = corners @ m[:, :2].T + m[:, 2]
         shift = float(np.linalg.norm(moved - corners, axis=1).mean()) / math.hypot(w, h)

@@ -1,9 +1,11 @@
 """Scene health: sharpness against the camera's own baseline, identical frames, viewpoint."""
 
+import cv2
 import numpy as np
 import pytest
 
-from detectors.perception.scene_health import SceneHealth, SceneReport
+from detectors.perception.scene_health import SceneConfig, SceneHealth, SceneReport
+from tests.detectors import scenes
 from tests.detectors.perception.synthetic_frames import frames
 
 URL = "synthetic://kitchen?width=320&height=180&seed=7&people=2&pose=1&clutter=3"
@@ -51,3 +53,47 @@ def test_reset_forgets_the_reference() -> None:
     assert report.view_matches is not None
     plugin.reset()
     assert plugin.observe(np.zeros((180, 320, 3), np.uint8)).sharpness_baseline is None
+
+
+STILL = "synthetic://kitchen?width=320&height=180&seed=3&people=0&stove=0&clutter=6"
+
+
+def _kitchen() -> np.ndarray:
+    return next(img for _, img in frames(STILL, 0.2))
+
+
+def _shifted(image: np.ndarray, dx: float) -> np.ndarray:
+    m = np.float32([[1, 0, dx], [0, 1, 0]])
+    out: np.ndarray = cv2.warpAffine(image, m, (image.shape[1], image.shape[0]), borderMode=cv2.BORDER_REFLECT)
+    return out
+
+
+def test_an_unchanged_picture_is_not_matched_again() -> None:
+    plugin, still = SceneHealth(), _kitchen()
+    reports = [plugin.observe(still) for _ in range(40)]
+    assert reports[-1].view_matches and reports[-1].view_shift < 0.005
+    assert plugin.matches == 1  # the first check after the reference; every later check kept it
+    plugin.observe(_shifted(still, 12))
+    moved = plugin.observe(_shifted(still, 12))
+    assert plugin.matches == 2 and moved.view_shift > 0.02
+
+
+@pytest.mark.parametrize("recheck_share", [0.01, 0.0])
+def test_a_slow_creep_adds_up_against_the_last_matched_picture(recheck_share: float) -> None:
+    """Half a pixel per check changes few pixels each time; measured against the picture last
+    matched (not the previous one) the creep is still followed, as with a match on every check."""
+    plugin, still = SceneHealth(SceneConfig(recheck_share=recheck_share)), _kitchen()
+    for _ in range(10):
+        plugin.observe(still)
+    for i in range(60):
+        report = plugin.observe(_shifted(still, 0.25 * i))  # 0.5 px per check (every 2nd frame)
+    assert report.view_matches and report.view_shift > 0.035, report
+    assert 0.035 < report.view_shift < 0.045  # 14.75 px of a 367 px diagonal: 0.040
+
+
+def test_a_camera_started_under_a_cloth_learns_its_view_once_uncovered() -> None:
+    plugin = SceneHealth()
+    for i in range(10):
+        assert plugin.observe(scenes.covered(seed=i)).view_matches is None  # no reference from a cloth
+    reports = [plugin.observe(scenes.kitchen(seed=i)) for i in range(12)]
+    assert reports[-1].view_matches and reports[-1].view_shift < 0.005, reports[-1]
