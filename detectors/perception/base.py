@@ -101,6 +101,7 @@ class _Memo(threading.local):
         self.halves: dict[int, NDArray[Any]] = {}  # grey halvings by width
         self.thumb_halves: dict[int, NDArray[Any]] = {}  # the same, of a picture's reduced decode
         self.bgr_halves: dict[int, NDArray[Any]] = {}
+        self.thumb_bgr_halves: dict[int, NDArray[Any]] = {}  # of a picture's reduced colour decode
 
     def of(self, image: Pixels) -> "_Memo":
         if self.image is not image:
@@ -170,14 +171,19 @@ def _shrink(picture: NDArray[Any], width: int, halves: dict[int, NDArray[Any]]) 
 
 
 def to_small_bgr(image: Pixels, width: int) -> Image:
-    """The colour picture at most ``width`` wide (area-averaged), read-only, once per picture."""
+    """The colour picture at most ``width`` wide (area-averaged), read-only, once per picture.
+    A :class:`Picture`'s, up to :data:`THUMB_WIDTH` wide, come from its reduced colour decode."""
     _check(image)
     memo = _memo.of(image)
     found = memo.bgr.get(width)
     if found is None:
-        full = pixels(image)
+        full: NDArray[Any]
+        if isinstance(image, Picture) and width <= THUMB_WIDTH:
+            full, halves = image.colour_thumbnail_source(), memo.thumb_bgr_halves
+        else:
+            full, halves = pixels(image), memo.bgr_halves
         colour: NDArray[Any] = full if full.ndim == 3 else cv2.cvtColor(full, cv2.COLOR_GRAY2BGR)
-        bgr: Image = _shrink(colour, width, memo.bgr_halves)
+        bgr: Image = _shrink(colour, width, halves)
         if bgr is full:
             bgr = full.view()
         bgr.setflags(write=False)

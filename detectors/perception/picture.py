@@ -4,9 +4,10 @@ Most frames of most kitchens change nothing, and on those every default plugin j
 thumbnails: the change gate at 96 pixels wide, motion and health at 160, small movers, zone
 states and the scene at 320. libjpeg can scale a picture down while it decodes it (it keeps
 fewer DCT coefficients), for about half the cost of a full decode. So the thumbnails come from
-one such reduced grey decode, the same one on every frame whatever else the frame needs, and the
-full colour picture is decoded the first time a plugin asks for it: the person detector when the
-gate opens, the flame plugin on its frames.
+one such reduced grey decode, the same one on every frame whatever else the frame needs. Colour
+thumbnails (the flame plugin's, 320 wide, one frame in five) come from a reduced colour decode
+the same way, and the full colour picture is decoded the first time a plugin asks for it: the
+person detector when the gate opens, a site's own models.
 
 Coordinates stay those of the full picture (``shape``), as with a decoded array.
 """
@@ -23,6 +24,7 @@ from detectors.errors import DetectorError
 Image = NDArray[np.uint8]
 THUMB_WIDTH = 320  # the widest thumbnail a default plugin asks for: served by the reduced decode
 _REDUCED = {1: cv2.IMREAD_GRAYSCALE, 2: cv2.IMREAD_REDUCED_GRAYSCALE_2, 4: cv2.IMREAD_REDUCED_GRAYSCALE_4}
+_REDUCED_COLOUR = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4}
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
@@ -72,6 +74,7 @@ class Picture:
         self.size = width * height * 3
         self._colour: Image | None = None
         self._thumb: Image | None = None
+        self._colour_thumb: Image | None = None
 
     @property
     def decoded(self) -> bool:
@@ -92,18 +95,28 @@ class Picture:
         """The grey picture thumbnails up to :data:`THUMB_WIDTH` wide are made from: the JPEG
         decoded at 1/4 or 1/2 size when that is still at least that wide, else at full size."""
         if self._thumb is None:
-            height, width = self.shape[:2]
-            factor = next(f for f in (4, 2, 1) if f == 1 or -(-width // f) >= THUMB_WIDTH)
-            grey = _decode(self.jpeg, _REDUCED[factor])
-            expected = (-(-height // factor), -(-width // factor))
-            if grey.shape != expected:
-                raise DetectorError(
-                    f"JPEG is about {grey.shape[1] * factor}x{grey.shape[0] * factor}, "
-                    f"expected {width}x{height}"
-                )
-            grey.setflags(write=False)
-            self._thumb = grey
+            self._thumb = self._reduced(_REDUCED)
         return self._thumb
+
+    def colour_thumbnail_source(self) -> Image:
+        """The colour picture colour thumbnails up to :data:`THUMB_WIDTH` wide are made from,
+        decoded at the grey one's scale (always so, whether or not the full picture is decoded,
+        so a plugin sees the same kind of pixels on every frame)."""
+        if self._colour_thumb is None:
+            self._colour_thumb = self._reduced(_REDUCED_COLOUR)
+        return self._colour_thumb
+
+    def _reduced(self, flags: dict[int, int]) -> Image:
+        height, width = self.shape[:2]
+        factor = next(f for f in (4, 2, 1) if f == 1 or -(-width // f) >= THUMB_WIDTH)
+        image = _decode(self.jpeg, flags[factor])
+        expected = (-(-height // factor), -(-width // factor))
+        if image.shape[:2] != expected:
+            raise DetectorError(
+                f"JPEG is about {image.shape[1] * factor}x{image.shape[0] * factor}, expected {width}x{height}"
+            )
+        image.setflags(write=False)
+        return image
 
 
 def pixels(image: "Image | Picture") -> Image:
