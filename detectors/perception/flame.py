@@ -115,7 +115,8 @@ class FlameDetector(Perceiver):
         self._flicker = flicker
         self._frames += 1
         flames = ((candidate > 0) & (flicker >= cfg.flicker_level)).astype(np.uint8)
-        ys, xs = np.nonzero(flames)
+        found = cv2.findNonZero(flames)  # row by row, as np.nonzero, and several times faster
+        xs, ys = (found[:, 0, 0], found[:, 0, 1]) if found is not None else (np.zeros(0, np.intp),) * 2
         if len(xs) > cfg.max_points:
             keep = np.linspace(0, len(xs) - 1, cfg.max_points).astype(np.intp)
             xs, ys = xs[keep], ys[keep]

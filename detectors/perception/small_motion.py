@@ -28,6 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from detectors.detections import Detections
 from detectors.perception.base import Perceiver, Pixels, to_small_grey
 
+FADED = 1e-3  # a trail this far under trail_level holds nothing any more: dropped
+
 
 class SmallMotionConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -129,6 +131,7 @@ class SmallMotionDetector(Perceiver):
         self._flicker: NDArray[Any] | None = None
         self._last: NDArray[Any] = np.zeros((0, 2))  # previous candidates' centres (work pixels)
         self._recent: NDArray[Any] | None = None
+        self._peak = 0.0  # the trail's highest value
         self._quiet = self.config.settle_frames
         self._frames = 0
 
@@ -160,7 +163,9 @@ class SmallMotionDetector(Perceiver):
         cv2.accumulateWeighted(moving.view(np.uint8), flicker, cfg.flicker_rate)  # flicker += rate * (moving - flicker)
         self._flicker = flicker
         steady = cv2.dilate((flicker >= cfg.flicker_level).view(np.uint8), self._close) == 0
-        mask = cv2.morphologyEx((changed & steady).view(np.uint8), cv2.MORPH_CLOSE, self._close)
+        mask = (changed & steady).view(np.uint8)
+        if cv2.countNonZero(mask):  # closing an empty mask (a static kitchen, most frames) keeps it empty
+            mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, self._close)
         # Learn slowly only where something is moving now; what changed and then stays (a
         # person who left the first frame, a pot put down) is absorbed at the normal rate.
         moving_changed = (changed & moving).view(np.uint8)
@@ -174,7 +179,7 @@ class SmallMotionDetector(Perceiver):
         if self._frames < self._quiet:
             return _empty(False, True)
         if not cv2.countNonZero(mask):  # a still picture: no blob, only the trail fades
-            self._trail([], mask.shape)
+            self._fade()
             self._last = np.zeros((0, 2))
             return _empty(False, False)
         return self._blobs(mask, moving, sx, sy)
@@ -244,15 +249,28 @@ class SmallMotionDetector(Perceiver):
     def _trail(self, large: list[tuple[int, int, int, int]], shape: tuple[int, int]) -> NDArray[Any]:
         """Where large movers were in the last seconds (decaying), grown by the margin."""
         cfg = self.config
-        trail = (
-            self._recent if self._recent is not None and self._recent.shape == shape else np.zeros(shape, np.float32)
-        )
-        trail *= np.float32(cfg.trail_decay)
+        self._fade()
+        trail = self._recent if self._recent is not None and self._recent.shape == shape else None
+        if trail is None:
+            trail = np.zeros(shape, np.float32)
         for x1, y1, x2, y2 in large:
             m = int(cfg.large_margin * (y2 - y1))
             trail[max(0, y1 - m) : y2 + m, max(0, x1 - m) : x2 + m] = 1.0
+        if large:
+            self._peak = 1.0
         self._recent = trail
         return trail
+
+    def _fade(self) -> None:
+        """One frame's decay of the trail; a trail faded far below ``trail_level`` is dropped."""
+        if self._recent is None:
+            return
+        decay = self.config.trail_decay
+        self._peak *= decay
+        if self._peak < FADED * self.config.trail_level:
+            self._recent = None
+        else:
+            self._recent *= np.float32(decay)
 
     def _near(self, x1: int, y1: int, x2: int, y2: int, big: tuple[int, int, int, int]) -> bool:
         m = self.config.large_margin * (big[3] - big[1])
