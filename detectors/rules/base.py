@@ -1,12 +1,13 @@
 """The rule interface, its per-frame finding, the schedule gate and the sensitivity mapping."""
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from core.catalog import Active
 from core.schedule import Schedule
-from core.site import EffectiveRule
+from core.site import CustomModelConfig, EffectiveRule
 from detectors.detections import Detections, PixelZone
 from detectors.perception.base import Percepts
 
@@ -42,6 +43,11 @@ class Rule(ABC):
     @abstractmethod
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
         """Judge one frame, limited to ``zone`` when given."""
+
+    def has_signal(self, models: Sequence[CustomModelConfig]) -> bool:
+        """Whether anything can raise this rule on a camera running ``models`` (the site's own
+        detectors): a rule with nothing to judge is not run at all."""
+        return True
 
 
 def by_sensitivity(sensitivity: int, at_0: float, at_100: float) -> float:

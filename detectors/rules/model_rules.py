@@ -1,16 +1,18 @@
 """smoking (吸烟), phone_use (玩手机) and no_gloves (未戴手套) from the site's own models.
 
 Each fires while a custom model class mapped onto its key is seen (score threshold from the
-sensitivity) in its zone. phone_use also has a built-in signal: a COCO ``cell phone`` from the
-person detector that lies on a person (held, not lying on a shelf).
+sensitivity) in its zone; on a camera whose models map no class onto it, smoking and no_gloves
+have nothing to judge and are not run. phone_use also has a built-in signal: a COCO
+``cell phone`` from the person detector that lies on a person (held, not lying on a shelf).
 """
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from core.site import EffectiveRule
+from core.site import CustomModelConfig, EffectiveRule
 from detectors.detections import Detections, PixelZone
 from detectors.perception.base import Percepts
 from detectors.perception.custom_models import CustomModelsReport
@@ -26,6 +28,9 @@ class ModelRule(Rule):
     def __init__(self, settings: EffectiveRule) -> None:
         super().__init__(settings)
         self.min_score = by_sensitivity(settings.sensitivity, 0.7, 0.3)
+
+    def has_signal(self, models: Sequence[CustomModelConfig]) -> bool:
+        return any(self.key in model.map.values() for model in models)
 
     def evidence(self, percepts: Percepts) -> Detections:
         return percepts.get("custom_models", CustomModelsReport).of(self.key)
@@ -59,6 +64,9 @@ class PhoneUse(ModelRule):
     version = "1"
     needs = ("custom_models", "people")
     what = "phone in use"
+
+    def has_signal(self, models: Sequence[CustomModelConfig]) -> bool:
+        return True  # the person detector's phones
 
     def evidence(self, percepts: Percepts) -> Detections:
         own = super().evidence(percepts)

@@ -54,3 +54,14 @@ def test_site_model_drives_smoking_through_the_pipeline(tmp_path: Path, monkeypa
     assert set(opened) == {"smoking", "phone_use"}  # bare hands scored under min_score; rodent is not mine
     assert [(b.label, b.x1, b.y1, b.x2, b.y2) for b in opened["smoking"].boxes] == [("cigarette", 280, 40, 360, 80)]
     assert opened["smoking"].started_ms == MONDAY_MORNING and opened["smoking"].last_seen_ms == MONDAY_MORNING + 3000
+
+
+def test_rules_only_a_site_model_can_raise_are_not_run_without_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(custom_models.ENV_FILE, raising=False)
+    keys = {r.key for r in CameraPipeline("cam1").rules}
+    assert "phone_use" in keys and not keys & {"smoking", "no_gloves"}  # phones: the person detector's
+    model = tmp_path / "ppe.onnx"
+    with_model = CameraPipeline("cam1", models=[config(model, build(model, "v5"), "v5")])
+    assert {"smoking", "phone_use", "no_gloves"} <= {r.key for r in with_model.rules}
