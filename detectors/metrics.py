@@ -17,7 +17,7 @@ EVENTS = Counter(
 )
 PLUGIN_SECONDS = Histogram(
     "bk_detect_plugin_seconds",
-    "Seconds one perception plugin or rule spent on one frame.",
+    "Seconds one perception plugin or rule spent on one frame (sampled: one frame in 8 per camera).",
     ["plugin"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
     registry=REGISTRY,

@@ -19,13 +19,16 @@ from detectors import metrics
 from detectors.detections import PixelZone
 from detectors.perception import registry as perception
 from detectors.perception.base import Perceiver, Percepts, Pixels, shared_thumbnails
-from detectors.perception.custom_models import CustomModels
+from detectors.perception.custom_models import CustomModels, configured_models
 from detectors.rules import registry as rules
 from detectors.rules.base import NOTHING, Rule, is_active
 from detectors.rules.incident import IncidentKey, IncidentMachine, IncidentPolicy
 
 log = logging.getLogger(__name__)
 MachineKey = tuple[str, str | None]
+# Plugin and rule times are observed on one frame in this many: a histogram observation costs
+# about as much as a cheap rule, and a sample describes the distribution as well.
+TIMED_EVERY = 8
 
 
 @cache
@@ -63,6 +66,8 @@ class CameraPipeline:
         self._results: dict[str, tuple[tuple[int, int], object]] = {}  # each plugin's last, by picture size
         self._zone_cache: tuple[int, int, dict[str, PixelZone]] | None = None
         self._models: tuple[CustomModelConfig, ...] = ()
+        # (school id, a machine kept an old school's key, each rule's machines): see _rule_plan
+        self._plan: tuple[str, bool, list[tuple[Rule, list[tuple[str | None, IncidentMachine]]]]] | None = None
         self.configure(school, camera, models)
 
     def configure(
@@ -79,10 +84,14 @@ class CameraPipeline:
         self._armed_in: dict[str, tuple[int, bool]] = {}  # rule key -> (minute, armed)
         self._keys: dict[tuple[MachineKey, str], IncidentKey] = {}
         self.rules: list[Rule] = []
+        self._plan = None
+        available = list(models) or configured_models()  # the site's, else the process's models file
         for key in rules.RULES:
             settings = rule_settings(school, camera, key)
             if settings.enabled:
-                self.rules.append(rules.create(key, settings))
+                rule = rules.create(key, settings)
+                if rule.has_signal(available):
+                    self.rules.append(rule)
         needed = {n for r in self.rules for n in r.needs}
         if tuple(models) != self._models:  # other models: build the plugin anew
             self._models = tuple(models)
@@ -116,26 +125,29 @@ class CameraPipeline:
         self._frame_school = frame.school_id or self._frame_school
         height, width = image.shape[:2]
         results = self._results
+        timed = self._frames % TIMED_EVERY == 0
         with shared_thumbnails(image):
             for key, plugin in self._perceivers.items():
                 if key in results and results[key][0] == (width, height) and not plugin.due(self._frames):
                     continue  # a slow signal: the last result stands
                 t0 = time.perf_counter()
                 results[key] = ((width, height), plugin.observe(image))
-                _timer(key).observe(time.perf_counter() - t0)
+                if timed:
+                    _timer(key).observe(time.perf_counter() - t0)
         self._frames += 1
         percepts = Percepts({key: result for key, (_, result) in results.items()})  # configure() drops stale ones
         zones = self._zones(width, height)
-        for r in self.rules:
+        for r, machines in self._rule_plan():
             t0 = time.perf_counter()
             armed = self._armed(r, frame.captured_ms)
-            for zone_id in self._zone_ids(r):
+            for zone_id, machine in machines:
                 zone = zones.get(zone_id) if zone_id is not None else None
                 finding = r.evaluate(percepts, zone, width, height) if armed else NOTHING
-                event = self._machine(r, zone_id).step(frame, width, height, finding)
+                event = machine.step(frame, width, height, finding)
                 if event is not None:
                     events.append(event)
-            _timer(f"rule:{r.key}").observe(time.perf_counter() - t0)
+            if timed:
+                _timer(f"rule:{r.key}").observe(time.perf_counter() - t0)
         return events
 
     def close_all(self, reason: str) -> list[Event]:
@@ -146,6 +158,18 @@ class CameraPipeline:
             if closed is not None:
                 events.append(closed)
         return events
+
+    def _rule_plan(self) -> list[tuple[Rule, list[tuple[str | None, IncidentMachine]]]]:
+        """Each rule with its (zone, incident machine) pairs, worked out once per configuration
+        and school (again on every frame while a machine still holds an open incident under an
+        old school's key, until it closes and takes the new one)."""
+        school_id = self.school.id if self.school is not None else self._frame_school
+        plan = self._plan
+        if plan is None or plan[0] != school_id or plan[1]:
+            steps = [(r, [(z, self._machine(r, z)) for z in self._zone_ids(r)]) for r in self.rules]
+            stale = any(m.key.school_id != school_id for _, ms in steps for _, m in ms)
+            plan = self._plan = (school_id, stale, steps)
+        return plan[2]
 
     def _zone_ids(self, rule: Rule) -> list[str | None]:
         if not rule.zoned or not rule.settings.zones:

@@ -30,6 +30,7 @@ PERSON_MIN_SCORE = 0.3
 LEARN_PERSON_SCORE = 0.2  # while learning, even a doubtful person over the zone spoils a view
 REF_SAMPLES = 9  # unobstructed views whose median is the zone's closed reference
 REF_STRIDE = 5  # frames between two views (1 s at 5 fps): about 9 s of clear view in all
+Box = tuple[float, float, float, float]
 MOVING_MIN_HEIGHT = 0.25  # share of the picture height: a person, not a lid swinging open
 
 
@@ -43,7 +44,7 @@ class BinOpen(Rule):
         super().__init__(settings)
         # Similarity under which the zone differs: 0.3 at sensitivity 0, 0.9 at 100.
         self.min_similarity = by_sensitivity(settings.sensitivity, 0.3, 0.9)
-        self._masks: dict[tuple[str, tuple[int, int]], NDArray[np.bool_]] = {}
+        self._masks: dict[tuple[str, tuple[int, int]], tuple[NDArray[np.bool_], int, Box]] = {}
         self._last: dict[str, Finding] = {}
         self._views: dict[str, list[FloatPixels]] = {}  # zone → clear views so far
         self._since: dict[str, int] = {}  # zone → frames since its last view
@@ -56,12 +57,10 @@ class BinOpen(Rule):
         if view_moved(percepts):
             self._last.pop(zone.id, None)
             return NOTHING
-        x1, y1 = zone.polygon.min(axis=0)
-        x2, y2 = zone.polygon.max(axis=0)
-        bbox = (float(x1), float(y1), float(x2), float(y2))
-        mask = self._mask(zone, state)
+        mask, count, bbox = self._geometry(zone, state)
+        x1, y1, x2, y2 = bbox
         reference = self._refs.get(zone.id)
-        if reference is None or reference.shape != (int(mask.sum()),):
+        if reference is None or reference.shape != (count,):
             self._learn(percepts, zone.id, bbox, state.current[mask])
             return NOTHING
         if self._blocked(percepts, bbox, height):
@@ -116,10 +115,17 @@ class BinOpen(Rule):
         # it swings open, makes a smaller moving blob, which must not hide its own change).
         return bool(len(overlapping(person_sized_motion(percepts, MOVING_MIN_HEIGHT * height), box)))
 
-    def _mask(self, zone: PixelZone, state: ZoneStateReport) -> NDArray[np.bool_]:
+    def _geometry(
+        self, zone: PixelZone, state: ZoneStateReport
+    ) -> tuple[NDArray[np.bool_], int, Box]:
+        """The zone's mask on the zone_state picture, its pixel count and the zone's bounding box
+        (input-picture pixels), worked out once per zone and picture size."""
         shape: Any = state.current.shape
         key = (zone.id, (int(shape[0]), int(shape[1])))
-        mask = self._masks.get(key)
-        if mask is None:
-            mask = self._masks[key] = zone_mask(zone, key[1], state.scale)
-        return mask
+        found = self._masks.get(key)
+        if found is None:
+            mask = zone_mask(zone, key[1], state.scale)
+            x1, y1 = zone.polygon.min(axis=0)
+            x2, y2 = zone.polygon.max(axis=0)
+            found = self._masks[key] = (mask, int(mask.sum()), (float(x1), float(y1), float(x2), float(y2)))
+        return found

@@ -78,6 +78,21 @@ def test_unknown_camera_runs_catalog_defaults_and_blocked_opens_then_closes() ->
     assert closed.ended_ms == MONDAY_MORNING + 30 * 200  # the first clear frame
 
 
+
+def test_an_unknown_cameras_school_follows_its_frames_once_the_open_incident_closes() -> None:
+    """The incident open when the frames' school changes keeps its school to the end (its events
+    stay one incident); the next one is the new school's."""
+    p = CameraPipeline("cam1")
+    covered = [scenes.covered(seed=i) for i in range(25)]
+    events = feed(p, still(5) + covered, MONDAY_MORNING, school="s-old")
+    # camera_blocked re-alarms after 60 s at the earliest: the lens is covered again after 64 s
+    events += feed(p, covered + still(320, seed=100) + covered, MONDAY_MORNING + 30 * 200, school="s-new")
+    assert [(e.state, e.school_id) for e in events if e.rule == "camera_blocked"] == [
+        ("open", "s-old"),
+        ("closed", "s-old"),
+        ("open", "s-new"),
+    ], [(e.rule, e.state) for e in events]
+
 def test_snapshot_is_the_untouched_jpeg_of_the_opening_frame() -> None:
     p = CameraPipeline("cam1")
     images = [scenes.covered(seed=i) for i in range(20)]
