@@ -1,6 +1,6 @@
 """Detector throughput per core with the default rule set, beside pure JPEG decoding.
 
-    .venv/bin/python benchmarks/detect_speed.py [--seconds 60] [--out speed.json]
+    .venv/bin/python benchmarks/detect_speed.py [--seconds 300] [--out speed.json]
 
 Two synthetic kitchens at 640x360, JPEG quality 80, 5 fps: a mostly static one (stove burning,
 nobody about, some clutter) and a busy one (four cooks walking). For each, in the same run: the
@@ -127,7 +127,12 @@ def _timed(fn: Callable[[Any], object], key: str, acc: dict[str, float]) -> Call
 def main() -> None:
     cv2.setNumThreads(1)  # as the detect role runs (detectors/worker.py)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=60.0, help="Simulated seconds per scene (5 fps).")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=300.0,
+        help="Simulated seconds per scene (5 fps): minutes, so that rare costs (a refresh, a flame growing) count.",
+    )
     parser.add_argument("--out", type=Path, help="Write the results as JSON here.")
     args = parser.parse_args()
     results = {name: measure(url, args.seconds) for name, url in SCENES.items()}

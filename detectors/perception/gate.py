@@ -3,7 +3,8 @@
 Compares a small blurred grey thumbnail with the thumbnail of the frame the detector last ran on
 (not the previous frame, so slow changes add up). Global lighting drift is divided out, and
 pixels that change in most frames (gas flames, a screen, a fan) are learnt as flicker and ignored,
-so a static kitchen with a lit stove still counts as static. A person standing still is no
+so a static kitchen with a lit stove still counts as static; so does a change only a few rows
+tall (a flame growing, steam), which no person makes. A person standing still is no
 change either, and needs none: the result taken when they arrived still holds. Every
 ``refresh_frames`` frames (30 s) the gate opens anyway, a safety net for a change it missed.
 ``reason`` tells why it last opened ("start", "change" or "refresh"), so a caller can look again
@@ -33,6 +34,13 @@ class GateConfig(BaseModel):
     )
     lit_level: float = Field(default=100.0, gt=0, description="Mean grey level from which the full threshold applies.")
     min_pixels: int = Field(default=6, ge=1, description="Changed thumbnail pixels needed to open the gate.")
+    min_height: float = Field(
+        default=0.07,
+        ge=0,
+        le=1,
+        description="Share of the picture height the changed pixels must span to open the gate: a gas flame or "
+        "steam changes a few rows only, a person (even far off, 27 of 360 rows) more.",
+    )
     refresh_frames: int = Field(
         default=150, ge=1, description="Open at least every this many frames (30 s at 5 fps): a safety net only."
     )
@@ -82,7 +90,7 @@ class ChangeGate:
         steady = cv2.dilate((flicker >= cfg.flicker_level).view(np.uint8), self._kernel) == 0
         self.changed = self._changed(small, self._ref)
         changed = self.changed & steady
-        if cv2.countNonZero(changed.view(np.uint8)) >= cfg.min_pixels:
+        if cv2.countNonZero(changed.view(np.uint8)) >= cfg.min_pixels and self._tall(changed):
             ys, xs = np.nonzero(changed)
             sx, sy = image.shape[1] / small.shape[1], image.shape[0] / small.shape[0]
             self.change_box = (
@@ -97,6 +105,10 @@ class ChangeGate:
             self._open(small, "refresh")
             return True
         return False
+
+    def _tall(self, changed: NDArray[np.bool_]) -> bool:
+        rows = np.flatnonzero(changed.any(axis=1))
+        return bool(rows[-1] - rows[0] + 1 >= self.config.min_height * changed.shape[0])
 
     def _changed(self, a: NDArray[Any], b: NDArray[Any]) -> NDArray[np.bool_]:
         cfg = self.config

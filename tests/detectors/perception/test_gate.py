@@ -24,3 +24,21 @@ def test_someone_walking_opens_it_every_frame() -> None:
     walk = [scenes.roundtrip(scenes.with_walker(scenes.kitchen(seed=1), x=100 + 15 * i)) for i in range(8)]
     runs = [gate.should_run(f) for f in static + walk]
     assert runs[1:5] == [False] * 4 and runs[5:] == [True] * 8
+
+
+def test_a_change_a_few_rows_tall_does_not_open_it() -> None:
+    """A flame growing over a minute changes a band of a few rows (the static benchmark kitchen
+    opened the gate, and the detector with its re-looks, about once every 20 s); a head bobbing
+    above a counter, the smallest change a person makes, spans more."""
+    import numpy as np
+
+    kitchen = scenes.kitchen(seed=1)
+    flame = kitchen.copy()
+    flame[201:209, 300:420] = (40, 160, 250)  # 8 of 360 rows: a burner's flames grown
+    head = kitchen.copy()
+    head[170:200, 300:325] = (60, 90, 140)  # 30 rows: a head 30 px tall
+    for changed, opens in ((flame, False), (head, True)):
+        gate = ChangeGate()
+        assert gate.should_run(scenes.roundtrip(kitchen))
+        assert [gate.should_run(scenes.roundtrip(f)) for f in (kitchen, changed)] == [False, opens]
+    assert not np.array_equal(flame, kitchen)
