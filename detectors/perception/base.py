@@ -19,6 +19,7 @@ __all__ = [
     "Percepts",
     "Picture",
     "Pixels",
+    "blurred_small_grey",
     "pixels",
     "shared_thumbnails",
     "to_small_bgr",
@@ -97,6 +98,7 @@ class _Memo(threading.local):
         self.image: Pixels | None = image
         self.grey: NDArray[Any] | None = None
         self.small: dict[int, tuple[NDArray[np.float32], float, float]] = {}
+        self.blurred: dict[tuple[int, int], NDArray[np.float32]] = {}  # (width, kernel) -> thumbnail
         self.bgr: dict[int, Image] = {}
         self.halves: dict[int, NDArray[Any]] = {}  # grey halvings by width
         self.thumb_halves: dict[int, NDArray[Any]] = {}  # the same, of a picture's reduced decode
@@ -150,6 +152,20 @@ def to_small_grey(image: Pixels, width: int) -> tuple[NDArray[np.float32], float
     small = _shrink(source, width, halves).astype(np.float32)
     small.setflags(write=False)
     found = memo.small[width] = (small, w / small.shape[1], h / small.shape[0])
+    return found
+
+
+def blurred_small_grey(image: Pixels, width: int, kernel: int) -> NDArray[np.float32]:
+    """``to_small_grey(image, width)`` Gaussian-blurred with a ``kernel`` x ``kernel`` kernel
+    (sigma from its size), read-only, once per picture however many plugins ask (small movers
+    and zone states both judge the 320-wide thumbnail blurred 3x3)."""
+    memo = _memo.of(image)
+    found = memo.blurred.get((width, kernel))
+    if found is None:
+        grey, _, _ = to_small_grey(image, width)
+        blurred: NDArray[np.float32] = cv2.GaussianBlur(grey, (kernel, kernel), 0).astype(np.float32, copy=False)
+        blurred.setflags(write=False)
+        found = memo.blurred[(width, kernel)] = blurred
     return found
 
 

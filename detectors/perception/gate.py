@@ -59,8 +59,8 @@ class ChangeGate:
         self.reset()
 
     def reset(self) -> None:
-        self._ref: NDArray[Any] | None = None
-        self._prev: NDArray[Any] | None = None
+        self._ref: tuple[NDArray[Any], float] | None = None  # the picture last opened on, its mean
+        self._prev: tuple[NDArray[Any] | None, float] = (None, 0.0)
         self._flicker: NDArray[Any] | None = None
         self._since = 0
         self.reason = "start"
@@ -76,19 +76,20 @@ class ChangeGate:
         cfg = self.config
         grey, _, _ = to_small_grey(image, cfg.width)
         small: NDArray[Any] = cv2.GaussianBlur(grey, (3, 3), 0)
-        prev, self._prev = self._prev, small
-        if prev is None or prev.shape != small.shape or self._ref is None or self._ref.shape != small.shape:
+        level = cv2.mean(small)[0]  # each picture's mean is taken once: it is compared twice
+        (prev, prev_level), self._prev = self._prev, (small, level)
+        if prev is None or prev.shape != small.shape or self._ref is None or self._ref[0].shape != small.shape:
             self.changed = None
-            self._open(small, "start")
+            self._open(small, level, "start")
             return True
-        step = self._changed(small, prev)
+        step = self._changed(small, level, prev, prev_level)
         flicker = self._flicker if self._flicker is not None else np.zeros_like(small)
         cv2.accumulateWeighted(step.view(np.uint8), flicker, cfg.flicker_rate)  # flicker += rate * (step - flicker)
         self._flicker = flicker
         self._since += 1
         # A flame's neighbours flicker too, only less often: widen the learnt flicker by a pixel.
         steady = cv2.dilate((flicker >= cfg.flicker_level).view(np.uint8), self._kernel) == 0
-        self.changed = self._changed(small, self._ref)
+        self.changed = self._changed(small, level, *self._ref)
         changed = self.changed & steady
         if cv2.countNonZero(changed.view(np.uint8)) >= cfg.min_pixels and self._tall(changed):
             ys, xs = np.nonzero(changed)
@@ -99,10 +100,10 @@ class ChangeGate:
                 float((xs.max() + 1) * sx),
                 float((ys.max() + 1) * sy),
             )
-            self._open(small, "change")
+            self._open(small, level, "change")
             return True
         if self._since >= cfg.refresh_frames:
-            self._open(small, "refresh")
+            self._open(small, level, "refresh")
             return True
         return False
 
@@ -110,16 +111,16 @@ class ChangeGate:
         rows = np.flatnonzero(changed.any(axis=1))
         return bool(rows[-1] - rows[0] + 1 >= self.config.min_height * changed.shape[0])
 
-    def _changed(self, a: NDArray[Any], b: NDArray[Any]) -> NDArray[np.bool_]:
+    def _changed(self, a: NDArray[Any], mean_a: float, b: NDArray[Any], mean_b: float) -> NDArray[np.bool_]:
+        """Where ``a`` differs from ``b`` (their mean grey levels given)."""
         cfg = self.config
-        mean_a, mean_b = cv2.mean(a)[0], cv2.mean(b)[0]
         gain = (mean_a + 1.0) / (mean_b + 1.0)  # lighting drift is not change
         # A person in a dark kitchen differs by a few grey levels only: the threshold follows the light.
-        threshold = float(np.clip(cfg.threshold * mean_a / cfg.lit_level, cfg.dark_threshold, cfg.threshold))
+        threshold = min(max(cfg.threshold * mean_a / cfg.lit_level, cfg.dark_threshold), cfg.threshold)
         out: NDArray[np.bool_] = cv2.absdiff(a, b * np.float32(gain)) > threshold
         return out
 
-    def _open(self, small: NDArray[Any], reason: str) -> None:
-        self._ref = small
+    def _open(self, small: NDArray[Any], level: float, reason: str) -> None:
+        self._ref = (small, level)
         self._since = 0
         self.reason = reason

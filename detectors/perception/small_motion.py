@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections
-from detectors.perception.base import Perceiver, Pixels, to_small_grey
+from detectors.perception.base import Perceiver, Pixels, blurred_small_grey, to_small_grey
 
 FADED = 1e-3  # a trail this far under trail_level holds nothing any more: dropped
 
@@ -137,8 +137,8 @@ class SmallMotionDetector(Perceiver):
 
     def observe(self, image: Pixels) -> SmallMotionReport:
         cfg = self.config
-        grey, sx, sy = to_small_grey(image, cfg.work_width)
-        small: NDArray[Any] = cv2.GaussianBlur(grey, (3, 3), 0)
+        _, sx, sy = to_small_grey(image, cfg.work_width)
+        small = blurred_small_grey(image, cfg.work_width, 3)
         bg, prev = self._bg, self._prev
         self._prev = small
         if bg is None or prev is None or bg.shape != small.shape or prev.shape != small.shape:

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import PixelZone
-from detectors.perception.base import Perceiver, Pixels, to_small_grey
+from detectors.perception.base import Perceiver, Pixels, blurred_small_grey, to_small_grey
 
 FloatImage = NDArray[np.float32]
 FloatPixels = NDArray[np.float32]  # one zone's pixels, taken out of a picture with its mask
@@ -43,8 +43,8 @@ class ZoneState(Perceiver):
         self.config = config or ZoneStateConfig()
 
     def observe(self, image: Pixels) -> ZoneStateReport:
-        grey, sx, sy = to_small_grey(image, self.config.work_width)
-        current: FloatImage = cv2.GaussianBlur(grey, (3, 3), 0).astype(np.float32, copy=False)
+        _, sx, sy = to_small_grey(image, self.config.work_width)
+        current: FloatImage = blurred_small_grey(image, self.config.work_width, 3)
         return ZoneStateReport(current, (1.0 / sx, 1.0 / sy))
 
     def reset(self) -> None:

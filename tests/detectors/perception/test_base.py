@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from detectors.errors import DetectorError
-from detectors.perception.base import shared_thumbnails, to_small_bgr, to_small_grey
+from detectors.perception.base import blurred_small_grey, shared_thumbnails, to_small_bgr, to_small_grey
 from tests.detectors import scenes
 
 
@@ -35,10 +35,15 @@ def test_one_computation_per_frame_and_read_only() -> None:
         b, _, _ = to_small_grey(img, 160)
         colour = to_small_bgr(img, 320)
         assert a is b and colour is to_small_bgr(img, 320)
+        blurred = blurred_small_grey(img, 320, 3)
+        assert blurred is blurred_small_grey(img, 320, 3) and blurred is not blurred_small_grey(img, 320, 5)
+        assert np.array_equal(blurred, cv2.GaussianBlur(to_small_grey(img, 320)[0], (3, 3), 0))
         with pytest.raises(ValueError, match="read-only"):
             a += 1
         with pytest.raises(ValueError, match="read-only"):
             colour[0, 0, 0] = 1
+        with pytest.raises(ValueError, match="read-only"):
+            blurred[0, 0] = 1
         other = _picture(3)  # not the shared picture: computed afresh, never the shared result
         c, _, _ = to_small_grey(other, 160)
         assert c is not a and not np.array_equal(c, a)
