@@ -7,8 +7,9 @@ from the person box and, when one is found, the face box:
   head area (masked faces are hard for BlazeFace; the skin above the mask still marks where the
   face is);
 - hat: share of light, unsaturated pixels in the band just above the face (hair or bare head is
-  dark or skin-coloured; a white hat or cap is light), or in the middle of the box's top rows
-  when that is more (a face misplaced on the background must not hide a hat);
+  dark or skin-coloured; a white hat or cap is light), or, for a face estimated from skin, in
+  the middle of the box's top rows when that is more (a skin blob on the background must not
+  hide a hat; a face BlazeFace found is the person's, and the box's top may be a colleague's hat);
 - mask: share of the lower face that is neither skin-coloured nor dark (a blue/white mask covers
   it; lips, chin and beard do not count as covered);
 - uniform: share of light, unsaturated pixels on the torso.
@@ -194,12 +195,13 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
     # Just above the face top (mid forehead for BlazeFace, hairline for skin): hat brim or hair.
     band = _crop(image, fx1 + 0.2 * fw, fy1 - HAT_BAND * fw, fx2 - 0.2 * fw, fy1)
     hat = _fraction(_light(band, lit)) if band.size and fy1 - HAT_BAND * fw >= 0 else None
-    # The crown: the middle fifth of the box's top rows, a hat's top or the hair. A face put on the
-    # background behind the head (a jar on a shelf) puts the band on the wall; a hat still shows
-    # here. Light means a hat; either measure seeing one is enough.
+    # The crown: the middle fifth of the box's top rows, a hat's top or the hair. A face estimated
+    # on the background behind the head (a jar on a shelf) puts the band on the wall; a hat still
+    # shows here, and either measure seeing one is enough. A face BlazeFace found is the person's
+    # own: the box's top may then be a hatted colleague's behind them (one box for two people).
     crown = _crop(image, x1 + 0.4 * pw, y1 + CROWN[0] * ph, x2 - 0.4 * pw, y1 + CROWN[1] * ph)
     top = _fraction(_light(crown, lit)) if crown.size else None
-    if hat is not None and top is not None:
+    if hat is not None and top is not None and not found:
         hat = max(hat, top)
     bare = _hair_above_skin(image, face, lit)
     if hat is not None and bare is not None:
