@@ -23,7 +23,7 @@ from detectors.perception.base import Image, Perceiver, Pixels, pixels
 from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
 from detectors.perception.objects import ObjectDetector, ObjectsConfig
-from detectors.perception.persistence import attributes_of, confirmed, still_missed
+from detectors.perception.persistence import attributes_of, confirmed, runs_found, still_missed
 
 HEAD_CROP = 0.4  # top share of a person box searched for a face
 MAX_PERSON_ASPECT = 1.5  # person boxes wider than this many times their height are dropped
@@ -93,6 +93,7 @@ class PeopleDetector(Perceiver):
         self._since = 0  # frames since the detectors last ran
         self._relooks: tuple[int, ...] = ()  # the re-looks still due after a change with nobody found
         self._misses = np.zeros(0, np.int_)  # per person of the last report: runs in a row that missed them
+        self._hits = np.zeros(0, np.int_)  # and runs that found them
         self.runs = 0  # how often the detectors actually ran (for benchmarks)
 
     def reset(self) -> None:
@@ -101,6 +102,7 @@ class PeopleDetector(Perceiver):
         self._pending = False
         self._relooks = ()
         self._misses = np.zeros(0, np.int_)
+        self._hits = np.zeros(0, np.int_)
 
     def observe(self, image: Pixels) -> PeopleReport:
         self._since += 1
@@ -134,12 +136,15 @@ class PeopleDetector(Perceiver):
     def _keep_still(self, fresh: PeopleReport, width: int) -> tuple[PeopleReport, int]:
         """``fresh`` plus the persons of the last run it missed who cannot have left (see
         :mod:`detectors.perception.persistence`), and how many those are."""
-        old, misses = self._last, self._misses
+        old, misses, hits = self._last, self._misses, self._hits
         kept = np.zeros(0, np.intp)
-        if old is not None and len(misses) == len(old.persons):
+        found = np.ones(len(fresh.persons), np.int_)  # runs that found each fresh person
+        if old is not None and len(misses) == len(hits) == len(old.persons):
             kept = still_missed(
-                old.persons, fresh.persons, self.gate.changed, width, misses, self.config.keep_missed_runs
+                old.persons, fresh.persons, self.gate.changed, width, misses, self.config.keep_missed_runs, hits
             )
+            found = runs_found(old.persons, hits, fresh.persons)
+        self._hits = np.concatenate([found, hits[kept]])
         self._misses = np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
         if old is None:
             return fresh, 0

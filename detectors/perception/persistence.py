@@ -8,7 +8,10 @@ the stove would look unattended, and a hatless cook would escape the dwell time.
 A person found on the last run and missed on this one is kept (with the box and attributes of
 the run that saw them) when the picture under their box has not changed since, since nobody
 leaves a place without the pixels there changing. A person is kept for at most ``max_misses``
-runs in a row, so a one-off false detection on a static wall does not stay for good.
+runs in a row, so a one-off false detection on a static wall does not stay for good; one the
+detector found on a single run only (not yet on two) for at most ``ONCE_SEEN_MISSES`` run: a
+box around a cook's legs, seen once and kept for 3 s, was a "person in dark clothes" long enough
+for no_uniform's dwell (compliant tuning clip 5516).
 
 For the same reason a person found again keeps most of the score they had: their score is the
 larger of the new one and the last one less ``SCORE_DECAY``, so a cook seen at 0.8 who scores
@@ -26,6 +29,7 @@ MATCH_IOU = 0.3  # a new box overlapping an old one this much is the same person
 # most of their box; flames beside a cook at the stove change a little of it).
 STILL_SHARE = 0.25
 SCORE_DECAY = 0.1  # per run, how much of a person's last score a re-found person may lose at most
+ONCE_SEEN_MISSES = 1  # runs a person found on one run only is kept through
 
 
 def iou(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -58,19 +62,38 @@ def still_missed(
     width: int,
     misses: NDArray[np.int_],
     max_misses: int,
+    hits: NDArray[np.int_] | None = None,
 ) -> NDArray[np.intp]:
     """Indices of the ``old`` persons that ``new`` misses and that cannot have left: found again
     by no new box, under fewer than ``STILL_SHARE`` changed pixels, missed fewer than
-    ``max_misses`` runs in a row so far. None when the picture's change is unknown."""
+    ``max_misses`` runs in a row so far (fewer than ``ONCE_SEEN_MISSES`` when ``hits``, the runs
+    that found each, says one). None when the picture's change is unknown."""
     if changed is None or not len(old):
         return np.zeros(0, np.intp)
     found = iou(old.boxes, new.boxes).max(axis=1) >= MATCH_IOU if len(new) else np.zeros(len(old), bool)
+    limits = np.full(len(old), max_misses)
+    if hits is not None:
+        limits = np.where(hits >= 2, max_misses, min(max_misses, ONCE_SEEN_MISSES))
     keep = [
         i
         for i in range(len(old))
-        if not found[i] and misses[i] < max_misses and changed_share(changed, old.boxes[i], width) <= STILL_SHARE
+        if not found[i] and misses[i] < limits[i] and changed_share(changed, old.boxes[i], width) <= STILL_SHARE
     ]
     return np.array(keep, np.intp)
+
+
+def runs_found(old: Detections, old_hits: NDArray[np.int_], new: Detections) -> NDArray[np.int_]:
+    """For each ``new`` person, the runs that have found them: one more than the ``old`` person
+    they match (``old_hits``), else 1."""
+    if not len(new):
+        return np.zeros(0, np.int_)
+    if not len(old) or len(old_hits) != len(old):
+        return np.ones(len(new), np.int_)
+    overlap = iou(new.boxes, old.boxes)
+    best = overlap.argmax(axis=1)
+    matched = overlap[np.arange(len(new)), best] >= MATCH_IOU
+    out: NDArray[np.int_] = np.where(matched, old_hits[best] + 1, 1)
+    return out
 
 
 def confirmed(old: Detections, new: Detections) -> Detections:

@@ -3,7 +3,14 @@
 import numpy as np
 
 from detectors.detections import Detections
-from detectors.perception.persistence import SCORE_DECAY, changed_share, confirmed, iou, still_missed
+from detectors.perception.persistence import (
+    SCORE_DECAY,
+    changed_share,
+    confirmed,
+    iou,
+    runs_found,
+    still_missed,
+)
 
 
 def persons(*rows: tuple[float, float, float, float, float]) -> Detections:
@@ -49,3 +56,14 @@ def test_a_refound_person_keeps_most_of_their_score() -> None:
     scores = confirmed(old, new).scores
     assert np.isclose(scores[0], 0.8 - SCORE_DECAY) and np.isclose(scores[1], 0.35)  # the stranger gains nothing
     assert np.isclose(confirmed(old, persons((12, 11, 41, 82, 0.9))).scores[0], 0.9)
+
+
+def test_a_person_found_once_is_kept_through_fewer_misses_and_finds_are_counted() -> None:
+    old = persons((10, 10, 40, 80, 0.8), (100, 10, 130, 80, 0.7))
+    still = np.zeros((9, 16), bool)
+    hits = np.array([1, 3])  # the first found on one run only, the second on three
+    assert still_missed(old, Detections.empty(), still, 160, np.array([0, 0]), 5, hits).tolist() == [0, 1]
+    assert still_missed(old, Detections.empty(), still, 160, np.array([1, 1]), 5, hits).tolist() == [1]
+    new = persons((101, 11, 131, 82, 0.6), (300, 10, 330, 80, 0.9))
+    assert runs_found(old, hits, new).tolist() == [4, 1]  # the second again; a newcomer
+    assert runs_found(Detections.empty(), np.zeros(0, np.int_), new).tolist() == [1, 1]
