@@ -19,6 +19,10 @@ DROPOUT_S = 1.0  # a dropout this short (a frame or two) does not restart the dw
 # Frames the rule could not judge (the offender hidden behind a colleague, turned away, missed by
 # the person detector) pause the dwell for this long; a frame judged compliant still ends it.
 UNSEEN_S = 4.0
+# An incident opens only when the condition held on at least this share of the frames since the
+# dwell began: pauses may bridge gaps, not stand in for the evidence. Two misread looks at a
+# hatted cook 3.4 s apart, nobody measurable between, were a "3 s dwell" (tuning scenes).
+MIN_EVIDENCE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,7 @@ class IncidentMachine:
         self.policy = policy
         self._pending_ms: int | None = None  # first frame of the condition, not yet open
         self._pending_false_ms: int | None = None
+        self._pending_frames = self._pending_hits = 0  # frames since the dwell began, and with the condition
         self._open: _Open | None = None
         self._last_open_ms: int | None = None  # capture time of the frame that last opened
         self._last_ms: int | None = None
@@ -87,6 +92,7 @@ class IncidentMachine:
         t, p = frame.captured_ms, self.policy
         if not finding.condition:
             if self._pending_ms is not None:
+                self._pending_frames += 1
                 self._pending_false_ms = self._pending_false_ms if self._pending_false_ms is not None else t
                 gap = UNSEEN_S if finding.unseen else DROPOUT_S
                 if t - self._pending_false_ms >= min(p.clear_s, gap) * 1000:
@@ -94,8 +100,10 @@ class IncidentMachine:
             return None
         self._pending_false_ms = None
         if self._pending_ms is None:
-            self._pending_ms = t
-        if t - self._pending_ms < p.dwell_s * 1000:
+            self._pending_ms, self._pending_frames, self._pending_hits = t, 0, 0
+        self._pending_frames += 1
+        self._pending_hits += 1
+        if t - self._pending_ms < p.dwell_s * 1000 or self._pending_hits < MIN_EVIDENCE * self._pending_frames:
             return None
         if self._last_open_ms is not None and t - self._last_open_ms < p.realarm_s * 1000:
             return None  # cooldown after the last alarm of this incident key

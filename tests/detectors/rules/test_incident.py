@@ -85,6 +85,21 @@ def test_unseen_frames_pause_the_dwell_and_a_compliant_judgement_ends_it(
     assert [e.started_ms for e in opens] == [started_ms]
 
 
+@pytest.mark.parametrize(("looks", "opens"), [(1, False), (6, True)])
+def test_a_dwell_bridged_by_unseen_frames_needs_evidence_on_a_quarter_of_them(looks: int, opens: bool) -> None:
+    """Offending on ``looks`` frames at the start, nobody measurable for 3 s, offending for 0.4 s,
+    then compliant: one look and two more 3 s later is no evidence of a 3 s violation (a hatted
+    cook misread twice); six looks and the first after the pause are (7 of 22 frames)."""
+    m = IncidentMachine(KEY, policy(dwell=3))
+    t0 = looks * 0.2
+    timeline = [(t, Finding(True, 0.8)) for t, _ in run(0, t0, True)]
+    timeline += [(t, Finding(False, unseen=True)) for t, _ in run(t0, t0 + 3.0, False)]
+    timeline += [(t, Finding(True, 0.8)) for t, _ in run(t0 + 3.0, t0 + 3.4, True)]
+    timeline += [(t, Finding(False)) for t, _ in run(t0 + 3.4, t0 + 6, False)]
+    opened = [ev for t, f in timeline if (ev := m.step(frame(t), 64, 48, f)) is not None and ev.state == "open"]
+    assert bool(opened) == opens
+
+
 @pytest.mark.parametrize(("realarm", "expected_updates"), [(2, [5000, 7000, 9000]), (30, []), (0, None)])
 def test_updates_at_most_every_realarm(realarm: float, expected_updates: list[int] | None) -> None:
     m = IncidentMachine(KEY, policy(dwell=3, realarm=realarm))
