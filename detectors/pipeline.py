@@ -97,8 +97,8 @@ class CameraPipeline:
             self._models = tuple(models)
             self._perceivers.pop(CustomModels.key, None)
         for key in needed - set(self._perceivers):
-            if key == CustomModels.key and self._models:
-                self._perceivers[key] = CustomModels(models=list(self._models))
+            if key == CustomModels.key:  # the models read above: the file is not read again
+                self._perceivers[key] = CustomModels(models=available)
             else:
                 self._perceivers[key] = perception.create(key)
         for key in set(self._perceivers) - needed:
@@ -130,7 +130,7 @@ class CameraPipeline:
             for key, plugin in self._perceivers.items():
                 if key in results and results[key][0] == (width, height) and not plugin.due(self._frames):
                     continue  # a slow signal: the last result stands
-                t0 = time.perf_counter()
+                t0 = time.perf_counter() if timed else 0.0
                 results[key] = ((width, height), plugin.observe(image))
                 if timed:
                     _timer(key).observe(time.perf_counter() - t0)
@@ -138,7 +138,7 @@ class CameraPipeline:
         percepts = Percepts({key: result for key, (_, result) in results.items()})  # configure() drops stale ones
         zones = self._zones(width, height)
         for r, machines in self._rule_plan():
-            t0 = time.perf_counter()
+            t0 = time.perf_counter() if timed else 0.0
             armed = self._armed(r, frame.captured_ms)
             for zone_id, machine in machines:
                 zone = zones.get(zone_id) if zone_id is not None else None

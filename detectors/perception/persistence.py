@@ -89,20 +89,25 @@ def runs_found(old: Detections, old_hits: NDArray[np.int_], new: Detections) -> 
         return np.zeros(0, np.int_)
     if not len(old) or len(old_hits) != len(old):
         return np.ones(len(new), np.int_)
-    overlap = iou(new.boxes, old.boxes)
-    best = overlap.argmax(axis=1)
-    matched = overlap[np.arange(len(new)), best] >= MATCH_IOU
+    best, matched = best_match(old, new)
     out: NDArray[np.int_] = np.where(matched, old_hits[best] + 1, 1)
     return out
+
+
+def best_match(old: Detections, new: Detections) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """For each ``new`` person (both non-empty): the ``old`` person it overlaps most, and whether
+    that is enough (``MATCH_IOU``) to be the same person found again."""
+    overlap = iou(new.boxes, old.boxes)
+    best: NDArray[np.intp] = overlap.argmax(axis=1)
+    matched: NDArray[np.bool_] = overlap[np.arange(len(new)), best] >= MATCH_IOU
+    return best, matched
 
 
 def confirmed(old: Detections, new: Detections) -> Detections:
     """``new`` with each score raised to its best-matching ``old`` person's less ``SCORE_DECAY``."""
     if not len(old) or not len(new):
         return new
-    overlap = iou(new.boxes, old.boxes)
-    best = overlap.argmax(axis=1)
-    matched = overlap[np.arange(len(new)), best] >= MATCH_IOU
+    best, matched = best_match(old, new)
     floor = np.where(matched, old.scores[best] - SCORE_DECAY, 0.0)
     return Detections(new.boxes, np.maximum(new.scores, floor), new.labels)
 
