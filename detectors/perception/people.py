@@ -9,10 +9,12 @@ YOLOX-Nano misses a person now and then (a grey jacket before grey cabinets, an 
 A person missed where the picture did not change is kept (:mod:`detectors.perception.persistence`),
 and a change in which nobody was found, or a run that missed somebody, is looked at again a few
 times (``relook_frames``): a person who stands still makes no further change, so one miss would
-otherwise blind the plugin until the gate's 30 s safety net.
+otherwise blind the plugin until the gate's 30 s safety net. A kept person is judged again on the
+new picture. Each person is a track across runs, and the attributes reported are the median of
+their last looks (:mod:`detectors.perception.tracks`), so one misread look does not stand alone.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,7 +25,8 @@ from detectors.perception.base import Image, Perceiver, Pixels, pixels
 from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
 from detectors.perception.objects import ObjectDetector, ObjectsConfig
-from detectors.perception.persistence import attributes_of, confirmed, runs_found, still_missed
+from detectors.perception.persistence import confirmed, runs_found, still_missed
+from detectors.perception.tracks import AttributeTracks
 
 HEAD_CROP = 0.4  # top share of a person box searched for a face
 MAX_PERSON_ASPECT = 1.5  # person boxes wider than this many times their height are dropped
@@ -61,6 +64,12 @@ class PeopleConfig(BaseModel):
         description="A person the detector misses on a run is kept while the picture under them has not changed, "
         "for at most this many runs in a row (0: never): nobody leaves without the pixels changing.",
     )
+    attribute_window_frames: int = Field(
+        default=15,
+        ge=1,
+        description="A person's attributes are the median of their last three measured looks within this many "
+        "frames (3 s at 5 fps), so one misread look does not stand for seconds; see perception.tracks.",
+    )
     attribute_min_score: float = Field(
         default=0.3, ge=0, le=1, description="People scored lower get no attributes (likely not a person)."
     )
@@ -95,6 +104,8 @@ class PeopleDetector(Perceiver):
         self._misses = np.zeros(0, np.int_)  # per person of the last report: runs in a row that missed them
         self._hits = np.zeros(0, np.int_)  # and runs that found them
         self.runs = 0  # how often the detectors actually ran (for benchmarks)
+        self.tracks = AttributeTracks(cfg.attribute_window_frames)
+        self._frame = 0  # frames observed
 
     def reset(self) -> None:
         self.gate.reset()
@@ -103,9 +114,11 @@ class PeopleDetector(Perceiver):
         self._relooks = ()
         self._misses = np.zeros(0, np.int_)
         self._hits = np.zeros(0, np.int_)
+        self.tracks.reset()
 
     def observe(self, image: Pixels) -> PeopleReport:
         self._since += 1
+        self._frame += 1
         changed = self.gate.should_run(image)
         if changed and self.gate.reason == "change":
             self._relooks = self.config.relook_frames
@@ -118,8 +131,9 @@ class PeopleDetector(Perceiver):
         if self._last is None or (self._pending and self._since >= self.config.min_gap_frames):
             relook = bool(self._relooks) and self._since >= self._relooks[0]
             second_look = (changed and self.gate.reason == "change") or relook
-            fresh, previous = self.detect(pixels(image), self.gate.change_box if second_look else None), self._last
-            self._last, missed = self._keep_still(fresh, image.shape[1])
+            picture = pixels(image)
+            fresh, previous = self.detect(picture, self.gate.change_box if second_look else None), self._last
+            self._last, missed = self._keep_still(fresh, picture)
             self._pending, self._since = False, 0
             self.runs += 1
             fewer = previous is not None and len(fresh.persons) < len(previous.persons)
@@ -133,10 +147,12 @@ class PeopleDetector(Perceiver):
         last = self._last
         return PeopleReport(last.objects, last.persons, last.attributes, last.faces, False, last.brightness)
 
-    def _keep_still(self, fresh: PeopleReport, width: int) -> tuple[PeopleReport, int]:
+    def _keep_still(self, fresh: PeopleReport, image: Image) -> tuple[PeopleReport, int]:
         """``fresh`` plus the persons of the last run it missed who cannot have left (see
-        :mod:`detectors.perception.persistence`), and how many those are."""
-        old, misses, hits = self._last, self._misses, self._hits
+        :mod:`detectors.perception.persistence`), and how many those are. A kept person is judged
+        again on ``image``: the picture under them changed little, but a hat taken off or a mask
+        pulled down is that little (their old attributes said "hat" for seconds after it was off)."""
+        old, misses, hits, width = self._last, self._misses, self._hits, image.shape[1]
         kept = np.zeros(0, np.intp)
         found = np.ones(len(fresh.persons), np.int_)  # runs that found each fresh person
         if old is not None and len(misses) == len(hits) == len(old.persons):
@@ -146,16 +162,21 @@ class PeopleDetector(Perceiver):
             found = runs_found(old.persons, hits, fresh.persons)
         self._hits = np.concatenate([found, hits[kept]])
         self._misses = np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
+        previous = old.persons if old is not None else Detections.empty()
+        ids = np.concatenate([self.tracks.ids_for(self._frame, previous, fresh.persons), self.tracks.ids[kept]])
         if old is None:
-            return fresh, 0
+            looks = self.tracks.looked(self._frame, ids, fresh.persons.boxes, fresh.attributes)
+            return replace(fresh, attributes=looks), 0
         persons = confirmed(old.persons, fresh.persons)
         others = fresh.objects[fresh.objects.labels != "person"]
         carried = old.persons[kept]
+        attributes, faces = self._judge(image, carried, Lighting.of(image)) if len(kept) else ((), Detections.empty())
+        everybody = Detections.concat(persons, carried)
         report = PeopleReport(
             Detections.concat(others, persons, carried),
-            Detections.concat(persons, carried),
-            fresh.attributes + attributes_of(old.attributes, kept),
-            fresh.faces,
+            everybody,
+            self.tracks.looked(self._frame, ids, everybody.boxes, fresh.attributes + attributes),
+            Detections.concat(fresh.faces, faces),
             True,
             fresh.brightness,
         )
@@ -173,7 +194,13 @@ class PeopleDetector(Perceiver):
         flat = (objects.labels == "person") & (objects.widths > MAX_PERSON_ASPECT * objects.heights)
         objects = objects[~flat]
         persons = objects[objects.labels == "person"]
-        lit = Lighting.of(image)
+        attributes, faces = self._judge(image, persons, Lighting.of(image))
+        return PeopleReport(objects, persons, attributes, faces, True, float(image.mean()))
+
+    def _judge(
+        self, image: Image, persons: Detections, lit: Lighting
+    ) -> tuple[tuple[PersonAttributes, ...], Detections]:
+        """Each person's attributes (in order) and the faces found on the way."""
         attributes: list[PersonAttributes] = []
         faces: list[tuple[float, float, float, float]] = []
         face_scores: list[float] = []
@@ -187,8 +214,7 @@ class PeopleDetector(Perceiver):
                 face_scores.append(face_score)
             attributes.append(judge(image, (box[0], box[1], box[2], box[3]), face, lit))
         face_dets = Detections.of(np.array(faces), np.array(face_scores), "face") if faces else Detections.empty()
-        brightness = float(image.mean())
-        return PeopleReport(objects, persons, tuple(attributes), face_dets, True, brightness)
+        return tuple(attributes), face_dets
 
     def _zoomed_persons(self, image: Image, around: tuple[float, float, float, float]) -> Detections:
         h, w = image.shape[:2]

@@ -22,7 +22,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detectors.detections import Detections, FloatArray
-from detectors.perception.attributes import PersonAttributes
 
 MATCH_IOU = 0.3  # a new box overlapping an old one this much is the same person, found again
 # At most this share of the box's thumbnail pixels changed: nobody left (one who leaves changes
@@ -111,6 +110,3 @@ def confirmed(old: Detections, new: Detections) -> Detections:
     floor = np.where(matched, old.scores[best] - SCORE_DECAY, 0.0)
     return Detections(new.boxes, np.maximum(new.scores, floor), new.labels)
 
-
-def attributes_of(attrs: tuple[PersonAttributes, ...], idx: NDArray[np.intp]) -> tuple[PersonAttributes, ...]:
-    return tuple(attrs[int(i)] for i in idx)

@@ -84,6 +84,25 @@ def test_a_person_the_detector_misses_is_kept_while_the_picture_under_them_is_st
     assert gone.fresh and len(gone.persons) == 0
 
 
+def test_a_kept_person_is_judged_again_on_the_new_picture(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cook standing still takes their hat off while the detector misses them: the picture under
+    them changed too little for them to have left, so they are kept, but not with the hat they
+    wore when last found."""
+    plugin = PeopleDetector(PeopleConfig(relook_frames=()))
+    kitchen = scenes.kitchen(seed=4)
+    hatted = scenes.roundtrip(scenes.with_walker(kitchen, x=470, feet_y=320, hat=True))
+    bare = scenes.roundtrip(scenes.with_walker(kitchen, x=470, feet_y=320))
+    refresh = plugin.config.people_refresh_frames
+    first = [plugin.observe(hatted) for _ in range(refresh + 1)][-1]  # found on two runs
+    assert len(first.persons) == 1 and first.attributes[0].hat is not None and first.attributes[0].hat > 0.8
+    monkeypatch.setattr(plugin.objects, "detect", lambda image: Detections.empty())
+    runs = [r for r in (plugin.observe(bare) for _ in range(refresh + 1)) if r.fresh]
+    assert runs and all(len(r.persons) == 1 for r in runs)  # kept: nobody left
+    hat = runs[-1].attributes[0].hat
+    assert hat is not None and hat < 0.2
+    assert np.array_equal(runs[-1].persons.boxes, first.persons.boxes)
+
+
 def test_a_person_found_on_one_run_only_is_kept_through_one_miss(monkeypatch: pytest.MonkeyPatch) -> None:
     """A one-off detection (a box around a cook's legs, a coat on a hook) is not kept for the
     five missed runs a person seen twice is: one, then it is let go."""

@@ -1,0 +1,121 @@
+"""Who is who from one detector run to the next, and each person's attributes over their last looks.
+
+One look at a person can be wrong: a face box placed on the hat, a jar on the shelf behind a
+masked head taken for the face, a colleague's hat inside a box that holds two cooks. Alone, such
+a look stands until the next run, and a few of them on different frames add up to an alert's
+dwell (compliant tuning clip 5658). A person's *own* recent looks tell a misread from a change:
+each person keeps a track (the box of one run matched to a box of the next, or to a person lost
+on the last few runs: the detector misses people now and then) and the attributes reported for
+them are the median of their last ``LOOKS`` measured looks within ``window`` frames.
+
+- Three looks (a cook on the move is looked at on every frame, so 0.6 s): a hat taken off shows
+  from the second look without it.
+- Fewer: the latest stands. A cook standing still is looked at every 2 s, so within a 3 s window
+  they are judged on their latest look, as without tracks, and no later.
+- A look that measured nothing (face turned away, hidden) says nothing: the person is unmeasured
+  on it, as before, and their earlier looks still count for the next one.
+"""
+
+from collections import deque
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detectors.detections import Detections, FloatArray
+from detectors.perception.attributes import PersonAttributes
+from detectors.perception.persistence import MATCH_IOU, iou
+
+LOOKS = 3  # the median of this many measured looks
+ATTRIBUTES = ("hat", "mask", "uniform")
+
+
+@dataclass
+class _Track:
+    box: FloatArray
+    frame: int  # last frame the person was in a report
+    looks: dict[str, deque[tuple[int, float]]] = field(
+        default_factory=lambda: {a: deque(maxlen=LOOKS) for a in ATTRIBUTES}
+    )
+
+
+def match(old: FloatArray, new: FloatArray) -> NDArray[np.intp]:
+    """For each ``new`` box, the index of the ``old`` box it continues (-1: none). Pairs are
+    taken best overlap first, so one old box continues into one new box at most."""
+    out = np.full(len(new), -1, np.intp)
+    if not len(old) or not len(new):
+        return out
+    overlap = iou(new, old)
+    taken: set[int] = set()
+    for flat in np.argsort(-overlap, axis=None):
+        i, j = divmod(int(flat), len(old))
+        if overlap[i, j] < MATCH_IOU:
+            break
+        if out[i] < 0 and j not in taken:
+            out[i] = j
+            taken.add(j)
+    return out
+
+
+class AttributeTracks:
+    """The persons of the last reports as tracks, each with its recent looks."""
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self._ids = np.zeros(0, np.int_)  # per person of the last report
+        self._tracks: dict[int, _Track] = {}  # in the last report, or lost within the window
+        self._next = 0
+
+    @property
+    def ids(self) -> NDArray[np.int_]:
+        """The track id of each person of the last report."""
+        return self._ids
+
+    def reset(self) -> None:
+        self._ids = np.zeros(0, np.int_)
+        self._tracks.clear()
+
+    def ids_for(self, frame: int, old: Detections, new: Detections) -> NDArray[np.int_]:
+        """Track ids for ``new`` persons on ``frame``: those of the ``old`` ones (the last report)
+        they continue, else those of persons lost within the window whose last box they overlap,
+        else new ones."""
+        self._tracks = {i: t for i, t in self._tracks.items() if frame - t.frame <= self.window}
+        ids = np.full(len(new), -1, np.int_)
+        if len(self._ids) == len(old):
+            cont = match(old.boxes, new.boxes)
+            ids[cont >= 0] = self._ids[cont[cont >= 0]]
+        lost = [i for i in self._tracks if i not in set(self._ids.tolist())]
+        free = np.flatnonzero(ids < 0)
+        if lost and len(free):
+            boxes = np.array([self._tracks[i].box for i in lost])
+            found = match(boxes, new.boxes[free])
+            for k, j in zip(free, found, strict=True):
+                if j >= 0:
+                    ids[k] = lost[j]
+        for k in np.flatnonzero(ids < 0):
+            ids[k], self._next = self._next, self._next + 1
+        return ids
+
+    def looked(
+        self, frame: int, ids: NDArray[np.int_], boxes: FloatArray, attributes: tuple[PersonAttributes, ...]
+    ) -> tuple[PersonAttributes, ...]:
+        """Record this run's looks of the persons ``ids`` (the new report's order, with their
+        ``boxes``) and return the attributes to report for them."""
+        out = []
+        for i, box, attrs in zip(ids.tolist(), boxes, attributes, strict=True):
+            track = self._tracks.get(i)
+            if track is None:
+                track = self._tracks[i] = _Track(box, frame)
+            track.box, track.frame = box, frame
+            hat, mask, uniform = (self._verdict(frame, track.looks[a], getattr(attrs, a)) for a in ATTRIBUTES)
+            out.append(replace(attrs, hat=hat, mask=mask, uniform=uniform))
+        self._ids = ids.copy()
+        return tuple(out)
+
+    def _verdict(self, frame: int, looks: deque[tuple[int, float]], value: float | None) -> float | None:
+        """Record the look ``value`` (None: not measured) and return the verdict of the recent looks."""
+        if value is None:
+            return None
+        looks.append((frame, float(value)))
+        recent = [v for f, v in looks if frame - f <= self.window]
+        return recent[-1] if len(recent) < LOOKS else float(np.median(recent))

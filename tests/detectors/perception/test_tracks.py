@@ -1,0 +1,82 @@
+"""Tracks of persons across detector runs, and the median of each person's recent looks."""
+
+import numpy as np
+import pytest
+
+from detectors.detections import Detections
+from detectors.perception.attributes import UNKNOWN, PersonAttributes
+from detectors.perception.people import PeopleConfig, PeopleDetector
+from detectors.perception.tracks import AttributeTracks, match
+from tests.detectors import scenes
+
+
+def persons(*boxes: tuple[float, float, float, float]) -> Detections:
+    return Detections.of(np.array(boxes, np.float64).reshape(-1, 4), np.full(len(boxes), 0.8), "person")
+
+
+def hat(value: float | None) -> PersonAttributes:
+    return PersonAttributes(value, None, None, None, False)
+
+
+def test_match_pairs_best_overlap_first_and_each_old_box_once() -> None:
+    old = np.array([[0, 0, 10, 20], [100, 0, 110, 20.0]])
+    new = np.array([[1, 0, 11, 20], [0, 0, 10, 21], [300, 0, 310, 20], [101, 0, 111, 20.0]])
+    assert match(old, new).tolist() == [-1, 0, -1, 1]  # new 1 fits old 0 better than new 0 does
+    assert match(old[:0], new).tolist() == [-1] * 4
+
+
+def test_one_misread_look_among_three_is_outvoted_and_a_change_shows_on_the_second_look() -> None:
+    tracks = AttributeTracks(window=15)
+    box = persons((100, 50, 160, 250))
+    seen = []
+    for frame, value in enumerate([1.0, 0.9, 0.2, 1.0, 0.1, 0.05], start=1):
+        ids = tracks.ids_for(frame, box, box)
+        seen.append(tracks.looked(frame, ids, box.boxes, (hat(value),))[0].hat)
+    assert seen == [1.0, 0.9, 0.9, 0.9, 0.2, 0.1]  # two looks: the latest; then the median of three
+
+
+def test_looks_older_than_the_window_do_not_count_and_unmeasured_looks_say_nothing() -> None:
+    tracks = AttributeTracks(window=15)
+    box = persons((100, 50, 160, 250))
+    ids = tracks.ids_for(1, box, box)
+    for frame in (1, 2):
+        tracks.looked(frame, ids, box.boxes, (hat(1.0),))
+    assert tracks.looked(20, ids, box.boxes, (hat(0.1),))[0].hat == 0.1  # the hatted looks are 18 frames old
+    assert tracks.looked(21, ids, box.boxes, (UNKNOWN,))[0].hat is None  # face turned away: unmeasured
+    assert tracks.looked(22, ids, box.boxes, (hat(0.1),))[0].hat == 0.1  # looks 20 and 22 count
+
+
+def test_a_person_missed_on_a_run_keeps_their_track_when_found_again() -> None:
+    tracks = AttributeTracks(window=15)
+    cook, other = persons((100, 50, 160, 250)), persons((400, 50, 460, 250))
+    first = tracks.ids_for(1, Detections.empty(), cook)
+    tracks.looked(1, first, cook.boxes, (hat(1.0),))
+    tracks.looked(2, tracks.ids_for(2, cook, cook), cook.boxes, (hat(1.0),))
+    nobody = tracks.ids_for(3, cook, Detections.empty())
+    tracks.looked(3, nobody, np.zeros((0, 4)), ())  # a run that found nobody
+    both = Detections.concat(other, cook)
+    ids = tracks.ids_for(4, Detections.empty(), both)
+    assert ids[1] == first[0] and ids[0] != first[0]
+    assert tracks.looked(4, ids, both.boxes, (hat(0.9), hat(0.1)))[1].hat == 1.0  # outvoted by their own looks
+    tracks.looked(5, tracks.ids_for(5, both, Detections.empty()), np.zeros((0, 4)), ())
+    assert tracks.ids_for(30, Detections.empty(), cook)[0] != first[0]  # lost longer than the window: a new track
+
+
+def test_the_people_plugin_reports_the_median_of_a_moving_persons_looks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cook on the move is looked at on every frame; one look reading them hatless is outvoted."""
+    plugin = PeopleDetector(PeopleConfig(relook_frames=()))
+    frames = [
+        scenes.roundtrip(scenes.with_walker(scenes.kitchen(seed=4), x=300 + 6 * i, feet_y=320, hat=True))
+        for i in range(5)
+    ]
+    readings = iter([1.0, 1.0, 0.1, 1.0, 1.0])
+    judge = plugin._judge
+
+    def misread(image: np.ndarray, found: Detections, lit: object) -> tuple[tuple[PersonAttributes, ...], Detections]:
+        attributes, faces = judge(image, found, lit)  # type: ignore[arg-type]
+        return tuple(hat(next(readings)) for _ in attributes), faces
+
+    monkeypatch.setattr(plugin, "_judge", misread)
+    reports = [plugin.observe(img) for img in frames]
+    assert all(r.fresh and len(r.persons) == 1 for r in reports)
+    assert [r.attributes[0].hat for r in reports] == [1.0, 1.0, 1.0, 1.0, 1.0]
