@@ -10,8 +10,9 @@ them are the median of their last ``LOOKS`` measured looks within ``window`` fra
 
 - Three looks (a cook on the move is looked at on every frame, so 0.6 s): a hat taken off shows
   from the second look without it.
-- Fewer: the latest stands. A cook standing still is looked at every 2 s, so within a 3 s window
-  they are judged on their latest look, as without tracks, and no later.
+- Fewer: the latest stands. A cook standing still is looked at every 2 s, so within the window
+  (1.2 s by default) they are judged on their latest look, as without tracks, and no later. In a
+  3 s window a still cook's first look without the hat was often outvoted by two older ones.
 - A look that measured nothing (face turned away, hidden) says nothing: the person is unmeasured
   on it, as before, and their earlier looks still count for the next one.
 """
