@@ -85,7 +85,8 @@ class AttributeTracks:
         if len(self._ids) == len(old):
             cont = match(old.boxes, new.boxes)
             ids[cont >= 0] = self._ids[cont[cont >= 0]]
-        lost = [i for i in self._tracks if i not in set(self._ids.tolist())]
+        current = set(self._ids.tolist())
+        lost = [i for i in self._tracks if i not in current]
         free = np.flatnonzero(ids < 0)
         if lost and len(free):
             boxes = np.array([self._tracks[i].box for i in lost])
