@@ -9,16 +9,19 @@
 - **Identical frames**: the decoded pixels equal the previous frame's (a stuck encoder or a
   frozen source repeats the same picture; a live sensor never does, its noise alone differs).
 - **Viewpoint**: corners of a reference keyframe (the per-pixel median of the first frames that
-  are lit and not covered, so passing people are not part of it) are followed into the current picture with pyramidal
-  Lucas-Kanade flow, kept only when the flow back lands where it started, and a RANSAC
-  similarity fit says how the view moved (people are outliers). Flow starts from "nothing
-  moved", so a tiled wall cannot vote for a shift of one tile when nothing moved, which feature
-  matching does. Checked every few frames, the last result carried in between. Pictures are
-  brought to a common brightness first so a dimmer kitchen still matches its reference. A check
-  whose picture hardly differs from the one last matched (almost no pixel changed by more than a
-  faint edge would on a one-pixel shift) keeps the last result: the same picture gives the same
-  match, and a static kitchen is most of the day. Drift adds up against that last matched
-  picture, so a slow creep is still measured.
+  are lit and not covered, so passing people are not part of it) are followed into the current
+  picture with pyramidal Lucas-Kanade flow, kept only when the flow back lands where it started,
+  and a RANSAC similarity fit says how the view moved (people are outliers). But when many
+  corners stayed exactly where they were, the camera did not move, whatever the fit says: cooks
+  walking together before a sparse wall carry more followed corners one way than the wall keeps
+  still, and the fit took their walk for the camera's (a rat went unreported for 4 s behind
+  that). Flow starts from "nothing moved", so a tiled wall cannot vote for a shift of one tile
+  when nothing moved, which feature matching does. Checked every few frames, the last result
+  carried in between. Pictures are brought to a common brightness first so a dimmer kitchen
+  still matches its reference. A check whose picture hardly differs from the one last matched
+  (almost no pixel changed by more than a faint edge would on a one-pixel shift) keeps the last
+  result: the same picture gives the same match, and a static kitchen is most of the day. Drift
+  adds up against that last matched picture, so a slow creep is still measured.
 
 The plugin judges one frame in five (its ``cadence``; a second apart at 5 fps, the pipeline
 carries its last report in between): these signals change over seconds. Counts are in judged
@@ -74,6 +77,13 @@ class SceneConfig(BaseModel):
     )
     max_flow_error: float = Field(default=1.0, gt=0, description="Forward-backward flow error kept, pixels.")
     min_inliers: int = Field(default=20, ge=4, description="Fewer agreeing matches than this: the view does not match.")
+    still_px: float = Field(
+        default=1.0,
+        ge=0,
+        description="Reference corners found within this many pixels (at match_width) of where they were are still; "
+        "when at least min_inliers are, and at least half as many as agree on a moved view, the view has not "
+        "moved (0: never decided this way).",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,8 +241,11 @@ class SceneHealth(Perceiver):
         src, dst = pts.reshape(-1, 2)[ok], fwd.reshape(-1, 2)[ok]
         if len(src) < cfg.min_inliers:
             return (False, 0.0, 0.0, len(src))
+        still = int(np.count_nonzero(np.linalg.norm(dst - src, axis=1) < cfg.still_px))
         m, inl = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=2.0)
         inliers = int(inl.sum()) if inl is not None else 0
+        if still >= cfg.min_inliers and 2 * still >= inliers:
+            return (True, 0.0, 0.0, still)  # a camera that moved leaves no corner where it was
         if m is None or inliers < cfg.min_inliers:
             return (False, 0.0, 0.0, inliers)
         h, w = cur.shape[:2]

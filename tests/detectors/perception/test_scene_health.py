@@ -97,3 +97,29 @@ def test_a_camera_started_under_a_cloth_learns_its_view_once_uncovered() -> None
         assert plugin.observe(scenes.covered(seed=i)).view_matches is None  # no reference from a cloth
     reports = [plugin.observe(scenes.kitchen(seed=i)) for i in range(12)]
     assert reports[-1].view_matches and reports[-1].view_shift < 0.005, reports[-1]
+
+
+def _with_cook(image: np.ndarray, x: int) -> np.ndarray:
+    """``image`` with a patterned apron (a cook who stood still while the view was learnt) at ``x``."""
+    pattern = np.where(np.random.default_rng(0).random((16, 16)) > 0.5, 160, 80).astype(np.uint8)
+    apron = cv2.resize(pattern, (80, 80), interpolation=cv2.INTER_NEAREST)
+    out = image.copy()
+    out[40:120, x : x + 80] = apron[:, :, None]
+    return out
+
+
+@pytest.mark.parametrize("still_px", [1.0, 0.0])
+def test_a_cook_stepping_aside_does_not_move_the_view(still_px: float) -> None:
+    """The apron carries more reference corners than the wall keeps still, and they all move
+    together: a fit takes the cook's step for the camera's. The wall's corners that stayed put
+    say the camera did not move (``still_px`` 0 turns that judgement off)."""
+    plugin, still = SceneHealth(SceneConfig(still_px=still_px)), _kitchen()
+    for _ in range(20):
+        plugin.observe(_with_cook(still, 100))
+    for i in range(1, 10):
+        report = plugin.observe(_with_cook(still, 100 + 2 * i))
+    assert report.view_matches
+    if still_px:
+        assert report.view_shift == 0.0, report
+    else:
+        assert report.view_shift > 0.04, report  # what the fit alone says: moved by the cook's 18 px
