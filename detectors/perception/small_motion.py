@@ -52,6 +52,14 @@ class SmallMotionConfig(BaseModel):
     min_area: float = Field(default=8e-5, ge=0, description="Smallest candidate, share of the picture.")
     max_area: float = Field(default=0.004, gt=0, description="Largest candidate, share of the picture.")
     max_side: float = Field(default=0.09, gt=0, le=1, description="Largest candidate side, share of the width.")
+    cluster_radius: float = Field(
+        default=0.1, ge=0, le=1, description="Candidates this close (share of the width) belong to one cluster."
+    )
+    cluster_min: int = Field(
+        default=3,
+        ge=2,
+        description="A cluster of at least this many candidates is the pieces of one person, not small movers.",
+    )
     large_margin: float = Field(
         default=0.35, ge=0, description="Candidates this far (share of a large blob's height) from one are dropped."
     )
@@ -204,13 +212,6 @@ class SmallMotionDetector(Perceiver):
             elif area >= cfg.min_area * area_px:
                 small.append(blob)
         trail = self._trail(large_boxes, (h, w))
-        small_area = sum(b[4] for b in small) / area_px
-        if len(small) > cfg.max_candidates or small_area > cfg.disturbed_fraction:
-            # The whole view is disturbed (focus lost, the camera moved back, a flash): many
-            # pieces change at once. Nothing is confirmed across such a frame.
-            self._last = np.zeros((0, 2))
-            e = Detections.empty()
-            return SmallMotionReport(e, e, e, False, False)
         keep: list[Blob] = []
         for x, y, bw, bh, area in small:
             cx, cy = x + bw // 2, y + bh // 2
@@ -218,6 +219,15 @@ class SmallMotionDetector(Perceiver):
                 continue  # where a person just walked: a leg, a shoe, a fading trace
             if not any(self._near(x, y, x + bw, y + bh, big) for big in large_boxes):
                 keep.append((x, y, bw, bh, area))
+        # The whole view is disturbed (focus lost, the camera moved back, a flash) when many
+        # pieces change at once away from any large mover. Nothing is confirmed across such a
+        # frame. Pieces of people do not count: a dim cook in a noisy picture falls apart into a
+        # dozen blobs, and counting those hid a rat running past two cooks for 11 s.
+        if len(keep) > cfg.max_candidates or sum(b[4] for b in keep) / area_px > cfg.disturbed_fraction:
+            self._last = np.zeros((0, 2))
+            e = Detections.empty()
+            return SmallMotionReport(e, e, e, False, False)
+        keep = self._unclustered(keep, w)
         centres = np.array([[x + bw / 2, y + bh / 2] for x, y, bw, bh, _ in keep], np.float64).reshape(-1, 2)
         moved = np.zeros(len(keep), bool)
         if len(keep) and len(self._last):
@@ -245,6 +255,26 @@ class SmallMotionDetector(Perceiver):
         return SmallMotionReport(
             candidates, candidates[moved], Detections.of(large, np.ones(len(large)), "motion"), False, False
         )
+
+    def _unclustered(self, blobs: list[Blob], width: int) -> list[Blob]:
+        """``blobs`` less clusters of ``cluster_min`` or more (each within ``cluster_radius`` of
+        another of its cluster): a cook the person detector also missed, in a dim or noisy
+        picture, changes as a handful of separate pieces (an arm, an edge of the apron, a leg),
+        each small and each moving like a rat would (compliant tuning clip 5739). A rat is one
+        blob, or two."""
+        cfg = self.config
+        if len(blobs) < cfg.cluster_min:
+            return blobs
+        c = np.array([[x + bw / 2, y + bh / 2] for x, y, bw, bh, _ in blobs], np.float64)
+        close = np.linalg.norm(c[:, None, :] - c[None, :, :], axis=2) <= cfg.cluster_radius * width
+        group = np.arange(len(blobs))  # single linkage: a chain of pieces is one cluster
+        for _ in range(len(blobs)):
+            merged = np.where(close, group[None, :], len(blobs)).min(axis=1)
+            if np.array_equal(merged, group):
+                break
+            group = merged
+        sizes = np.bincount(group, minlength=len(blobs))
+        return [b for b, g in zip(blobs, group, strict=True) if sizes[g] < cfg.cluster_min]
 
     def _trail(self, large: list[tuple[int, int, int, int]], shape: tuple[int, int]) -> NDArray[Any]:
         """Where large movers were in the last seconds (decaying), grown by the margin."""
