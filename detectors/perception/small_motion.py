@@ -9,8 +9,9 @@ night picture as well as in a lit kitchen. What is *not* a small mover:
 - flicker: pixels that change in a large share of frames (flames, a screen, a fan) are learnt
   and ignored, like the change gate does;
 - parts of people: small blobs next to a large moving blob, or where one was in the last
-  seconds (a foot, a hand, a shadow, a fading trace), are dropped; rules may also drop those
-  near detected persons;
+  seconds (a foot, a hand, a shadow, a fading trace), are dropped, and so are chains of three or
+  more small blobs close together (a dimly seen cook in pieces); rules may also drop those near
+  detected persons;
 - traces: a candidate must be moving now (its pixels changed since the previous frame).
 
 A candidate is *confirmed* when the previous frame had a candidate a plausible step away
