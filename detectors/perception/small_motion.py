@@ -46,9 +46,14 @@ class SmallMotionConfig(BaseModel):
     light_jump: float = Field(
         default=0.15, gt=0, description="Relative brightness jump after which confirmation starts over."
     )
-    max_candidates: int = Field(default=12, ge=1, description="More small blobs than this: the view is disturbed.")
+    max_candidates: int = Field(
+        default=12, ge=1, description="More small blobs away from large movers than this: the view is disturbed."
+    )
     disturbed_fraction: float = Field(
-        default=0.02, gt=0, le=1, description="Share of the picture in small blobs above which the view is disturbed."
+        default=0.02,
+        gt=0,
+        le=1,
+        description="Share of the picture in small blobs away from large movers above which the view is disturbed.",
     )
     min_area: float = Field(default=8e-5, ge=0, description="Smallest candidate, share of the picture.")
     max_area: float = Field(default=0.004, gt=0, description="Largest candidate, share of the picture.")
