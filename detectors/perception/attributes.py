@@ -5,7 +5,9 @@ from the person box and, when one is found, the face box:
 
 - the face: the BlazeFace box, else the face-sized skin-coloured blob nearest the middle of the
   head area (masked faces are hard for BlazeFace; the skin above the mask still marks where the
-  face is);
+  face is). BlazeFace now and then boxes a white hat's top: a light box with hardly any skin and
+  no hair above it, or one with the wall above it (neither a hat's white nor hair nor skin), is
+  taken for that;
 - hat: share of light, unsaturated pixels in the band just above the face (hair or bare head is
   dark or skin-coloured; a white hat or cap is light), or, for a face estimated from skin, in
   the middle of the box's top rows when that is more (a skin blob on the background must not
@@ -42,6 +44,16 @@ HAT_BAND = 0.35  # height of the band above the face judged for a hat, in face w
 # A face box (found or estimated) that is more than this share dark is no face: forehead, cheeks
 # and a mask are lit; eyes, brows and hair take far less.
 MAX_FACE_DARK = 0.5
+# The band above a face is on a head when it is light (a hat) or at least this share hair-dark or
+# skin-coloured. Otherwise it is the wall: the "face" is no face but a hat's top, which BlazeFace
+# takes for one now and then (a shaded puff over a light box), and the band above it says nothing.
+MIN_HEAD_BAND = 0.3
+# A found face at least this share light (a hat's white), with under MAX_HAT_FACE_SKIN skin and
+# no hair above it (under MAX_HAT_FACE_HAIR of the band dark), is a hat's top. A masked face is as
+# light (a white mask, the collar), but hair or a hat lies above it.
+MIN_HAT_FACE_LIGHT = 0.75
+MAX_HAT_FACE_SKIN = 0.2
+MAX_HAT_FACE_HAIR = 0.3
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,27 @@ def _fraction(mask: BoolImage) -> float | None:
     return float(mask.mean()) if mask.size >= 12 else None
 
 
+def _band(image: Image, face: Box) -> Image | None:
+    """The band just above ``face`` (mid forehead for BlazeFace, hairline for skin): a hat's brim
+    or hair. None when it would reach above the picture."""
+    fx1, fy1, fx2, _ = face
+    fw = fx2 - fx1
+    band = _crop(image, fx1 + 0.2 * fw, fy1 - HAT_BAND * fw, fx2 - 0.2 * fw, fy1)
+    return band if band.size and fy1 - HAT_BAND * fw >= 0 else None
+
+
+def _band_hat(band: Image | None, lit: Lighting) -> tuple[float | None, bool]:
+    """The light share of ``band`` (a hat's), and whether the band lies on a head (light, or
+    hair-dark or skin-coloured: see ``MIN_HEAD_BAND``)."""
+    if band is None:
+        return None, True
+    light = _fraction(_light(band, lit))
+    if light is None:
+        return None, True
+    head = float(((band.max(axis=2) < lit.dark_v) | _skin(band, lit)).mean())
+    return light, light >= 0.5 or head >= MIN_HEAD_BAND
+
+
 def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
     """A face box estimated from the skin blobs in the head area of ``person``."""
     x1, y1, x2, y2 = person
@@ -137,6 +170,7 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
         and abs(bx + 0.5 * bw - middle) <= MAX_FACE_OFFSET * pw
     ]
     seeds = [p for p in parts if p[2] >= MIN_FACE_PX and p[4] >= 0.1 * p[2] * p[2] and p[2] <= MAX_FACE_SHARE * pw]
+    seeds += _cheeks(parts, pw, middle)
     if not seeds:
         return None
     by, bx, bw, bh, _ = min(seeds)
@@ -159,6 +193,27 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
     return (fx1, fy1, fx1 + bw, fy1 + fh)
 
 
+Part = tuple[int, int, int, int, int]  # a skin piece: top, left, width, height, pixels
+
+
+def _cheeks(parts: list[Part], pw: float, middle: float) -> list[Part]:
+    """Face seeds (top, left, width, height, pixels) from pairs of skin pieces with the same top
+    either side of the person's middle, a face's width apart: the cheeks beside a mask that
+    reaches up to the eyes, under hair that reaches down to them (nothing else of the face shows)."""
+    seeds = []
+    for a in parts:
+        for b in parts:
+            left, right = a[1], b[1] + b[2]
+            if a[1] + a[2] > b[1] or abs(a[0] - b[0]) > max(2.0, 0.3 * max(a[3], b[3])):
+                continue
+            if not MIN_FACE_SHARE * pw <= right - left <= MAX_FACE_SHARE * pw:
+                continue
+            if a[1] + a[2] > middle or b[1] < middle or abs((left + right) / 2 - middle) > MAX_FACE_OFFSET * pw:
+                continue
+            seeds.append((min(a[0], b[0]), left, right - left, max(a[3], b[3]), a[4] + b[4]))
+    return seeds
+
+
 def _hair_above_skin(image: Image, face: Box, lit: Lighting) -> float | None:
     """The light share of the band just above the topmost skin row of the face's middle columns
     (a hat's brim, or hair): unlike the band above the face box, it does not fall on the wall
@@ -176,6 +231,16 @@ def _hair_above_skin(image: Image, face: Box, lit: Lighting) -> float | None:
     return _fraction(_light(band, lit)) if band.shape[0] >= 2 else None
 
 
+def _hat_top(image: Image, face: Box, band: Image | None, lit: Lighting) -> bool:
+    """Whether the found ``face`` is a white hat's top: light, hardly any skin, no hair above."""
+    region = _crop(image, *face)
+    if band is None or region.size < 12 or band.size < 12:
+        return False
+    light, skin = float(_light(region, lit).mean()), float(_skin(region, lit).mean())
+    hair = float((band.max(axis=2) < lit.dark_v).mean())
+    return light >= MIN_HAT_FACE_LIGHT and skin < MAX_HAT_FACE_SKIN and hair < MAX_HAT_FACE_HAIR
+
+
 def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonAttributes:
     """Hat, mask and uniform scores of the person in box ``person`` (pixels of ``image``)."""
     x1, y1, x2, y2 = person
@@ -185,16 +250,19 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
     torso = _crop(image, x1 + 0.25 * pw, y1 + 0.3 * ph, x2 - 0.25 * pw, y1 + 0.55 * ph)
     uniform = _fraction(_light(torso, lit)) if torso.size else None
     face = _lit(image, face, lit)
+    band = _band(image, face) if face is not None else None
+    hat, on_head = _band_hat(band, lit)
+    if face is not None and (not on_head or _hat_top(image, face, band, lit)):
+        face = None  # BlazeFace's "face" is a hat's top: the real face is under it
     found = face is not None
     if face is None:
         face = _lit(image, skin_face(image, person, lit), lit)
+        hat, on_head = _band_hat(_band(image, face), lit) if face is not None else (None, True)
+        hat = hat if on_head else None
     if face is None or y1 <= 1:  # no face seen, or the head is cut by the top edge
         return PersonAttributes(None, None, uniform, None, False)
     fx1, fy1, fx2, fy2 = face
     fw, fh = fx2 - fx1, fy2 - fy1
-    # Just above the face top (mid forehead for BlazeFace, hairline for skin): hat brim or hair.
-    band = _crop(image, fx1 + 0.2 * fw, fy1 - HAT_BAND * fw, fx2 - 0.2 * fw, fy1)
-    hat = _fraction(_light(band, lit)) if band.size and fy1 - HAT_BAND * fw >= 0 else None
     # The crown: the middle fifth of the box's top rows, a hat's top or the hair. A face estimated
     # on the background behind the head (a jar on a shelf) puts the band on the wall; a hat still
     # shows here, and either measure seeing one is enough. A face BlazeFace found is the person's
