@@ -4,9 +4,11 @@ A person counts when the detector is sure enough it is a person (threshold from 
 stands in the rule's zone (feet point) and the attribute could be measured; the rule holds while
 at least one such person scores below the attribute threshold. A frame in which nobody could be
 measured is "unseen", not compliant: a dwell under way waits for the next judgement. So is a
-frame of a blurred or covered picture, in which a masked face and a bare one look alike (the
-camera health rules report that). One incident per camera and rule (and zone), carrying the boxes
-of the offending people.
+frame that judged only others while the last offender went unmeasured (the person detector
+missed them, or they turned away): a colleague's hat says nothing about theirs. So is a frame of
+a blurred or covered picture, in which a masked face and a bare one look alike (the camera health
+rules report that). One incident per camera and rule (and zone), carrying the boxes of the
+offending people.
 """
 
 from typing import ClassVar
@@ -14,12 +16,17 @@ from typing import ClassVar
 import numpy as np
 
 from core.site import EffectiveRule
-from detectors.detections import Detections, PixelZone
+from detectors.detections import Detections, FloatArray, PixelZone
 from detectors.perception.attributes import PersonAttributes
 from detectors.perception.base import Percepts
 from detectors.perception.people import PeopleReport
+from detectors.perception.persistence import MATCH_IOU, iou
 from detectors.rules.base import NOTHING, UNSEEN, Finding, Rule, by_sensitivity
 from detectors.rules.presence import picture_unclear
+
+# Frames after the last offending one during which a frame that judged only other people is
+# unseen rather than compliant (the incident machine bounds the pause: rules.incident.UNSEEN_S).
+OFFENDER_MEMORY_FRAMES = 25
 
 
 def person_threshold(sensitivity: int) -> float:
@@ -48,25 +55,45 @@ class PersonAttributeRule(Rule):
         super().__init__(settings)
         self.min_person = person_threshold(settings.sensitivity)
         self.threshold = by_sensitivity(settings.sensitivity, self.at_0, self.at_100)
+        # Per zone: the last offenders' boxes and the frames they are still remembered for.
+        self._offenders: dict[str | None, tuple[FloatArray, int]] = {}
 
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
         if picture_unclear(percepts):
             return UNSEEN
         report = percepts.get("people", PeopleReport)
+        key = zone.id if zone is not None else None
         offenders: list[int] = []
-        judged = 0
+        judged: list[int] = []
         for i in people_in(report, zone, self.min_person):
             value = self._value(report.attributes[i])
-            judged += value is not None
-            if value is not None and value < self.threshold:
-                offenders.append(int(i))
+            if value is not None:
+                judged.append(int(i))
+                if value < self.threshold:
+                    offenders.append(int(i))
         if not offenders:
-            return NOTHING if judged else UNSEEN
+            return self._compliant(key, report.persons.boxes[np.array(judged, np.intp)])
         idx = np.array(offenders, np.intp)
         persons = report.persons[idx]
+        self._offenders[key] = (persons.boxes, OFFENDER_MEMORY_FRAMES)
         boxes = Detections(persons.boxes, persons.scores, np.array([self.key] * len(idx), dtype=np.str_))
         where = f" in zone {zone.id}" if zone is not None else ""
         return Finding(True, float(persons.scores.max()), boxes, f"{len(idx)} person(s) {self.what}{where}")
+
+    def _compliant(self, key: str | None, judged: FloatArray) -> Finding:
+        """The finding of a frame in which the people judged (``judged`` boxes) all comply:
+        unseen when nobody was judged, or when none of them stands where a recent offender
+        stood (the offender went unmeasured); compliant otherwise."""
+        last = self._offenders.pop(key, None)
+        if not len(judged):
+            if last is not None and last[1] > 1:
+                self._offenders[key] = (last[0], last[1] - 1)
+            return UNSEEN
+        if last is None or iou(last[0], judged).max(initial=0.0) >= MATCH_IOU:
+            return NOTHING
+        if last[1] > 1:
+            self._offenders[key] = (last[0], last[1] - 1)
+        return UNSEEN
 
     def _value(self, attrs: PersonAttributes) -> float | None:
         value = getattr(attrs, self.attribute)

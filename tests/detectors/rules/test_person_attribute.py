@@ -13,7 +13,7 @@ from detectors.pipeline import CameraPipeline
 from detectors.rules.no_chef_hat import NoChefHat
 from detectors.rules.no_mask import NoMask
 from detectors.rules.no_uniform import NoUniform
-from detectors.rules.person_attribute import PersonAttributeRule
+from detectors.rules.person_attribute import OFFENDER_MEMORY_FRAMES, PersonAttributeRule
 from tests.detectors import scenes
 from tests.detectors.rules.incident_reports import health, scene
 from tests.detectors.rules.people_reports import attrs, percepts
@@ -76,6 +76,29 @@ def test_zone_counts_by_the_feet() -> None:
     left = PixelZone.from_zone(Zone(id="left", kind="prep", polygon=[(0, 0), (0.5, 0), (0.5, 1), (0, 1)]), 640, 360)
     people = [((400, 10, 460, 200), 0.9, attrs(mask=0.0))]
     assert not NoMask(settings("no_mask")).evaluate(percepts(people), left, 640, 360).condition
+
+
+@pytest.mark.parametrize(("cls", "field"), [(NoChefHat, "hat"), (NoMask, "mask"), (NoUniform, "uniform")])
+def test_a_colleague_judged_while_the_offender_goes_unmeasured_is_no_compliance(
+    cls: type[PersonAttributeRule], field: str
+) -> None:
+    """The person detector misses the offender on a frame that finds a compliant colleague: that
+    frame is unseen, so the dwell under way waits (a cook in dark clothes went missed every few
+    frames while a white-clad colleague was found, and each such frame ended the dwell: tuning
+    no_uniform seed 20 alerted 13.4 s after the incident began). A compliant person where the
+    offender stood is compliance, and after a while the offender is forgotten."""
+    rule = cls(settings(cls.key))
+    offender = ((10, 10, 60, 200), 0.9, attrs(**{field: 0.02}))
+    colleague = ((300, 10, 360, 200), 0.9, attrs(**{field: 0.95}))
+    assert rule.evaluate(percepts([offender, colleague]), None, 640, 360).condition
+    only_colleague = rule.evaluate(percepts([colleague]), None, 640, 360)
+    assert not only_colleague.condition and only_colleague.unseen
+    complied = ((12, 12, 62, 202), 0.9, attrs(**{field: 0.95}))  # the offender, now compliant
+    finding = rule.evaluate(percepts([complied, colleague]), None, 640, 360)
+    assert not finding.condition and not finding.unseen
+    assert rule.evaluate(percepts([offender]), None, 640, 360).condition
+    findings = [rule.evaluate(percepts([colleague]), None, 640, 360) for _ in range(OFFENDER_MEMORY_FRAMES + 1)]
+    assert all(f.unseen for f in findings[:-1]) and not findings[-1].unseen
 
 
 def play(url: str, seconds: float) -> list[Event]:
