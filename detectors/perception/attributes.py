@@ -119,25 +119,27 @@ def _fraction(mask: BoolImage) -> float | None:
     return float(mask.mean()) if mask.size >= 12 else None
 
 
-def _band(image: Image, face: Box) -> Image | None:
-    """The band just above ``face`` (mid forehead for BlazeFace, hairline for skin): a hat's brim
-    or hair. None when it would reach above the picture."""
+@dataclass(frozen=True)
+class _Band:
+    """What the band just above a face shows (mid forehead for BlazeFace, hairline for skin)."""
+
+    light: float  # share of a hat's light, unsaturated pixels
+    hair: float  # share of hair-dark pixels
+    on_head: bool  # light, or hair-dark or skin-coloured enough (MIN_HEAD_BAND): not the wall
+
+
+def _read_band(image: Image, face: Box, lit: Lighting) -> _Band | None:
+    """The band above ``face``: a hat's brim or hair. None when it would reach above the picture
+    or is too small to judge."""
     fx1, fy1, fx2, _ = face
     fw = fx2 - fx1
     band = _crop(image, fx1 + 0.2 * fw, fy1 - HAT_BAND * fw, fx2 - 0.2 * fw, fy1)
-    return band if band.size and fy1 - HAT_BAND * fw >= 0 else None
-
-
-def _band_hat(band: Image | None, lit: Lighting) -> tuple[float | None, bool]:
-    """The light share of ``band`` (a hat's), and whether the band lies on a head (light, or
-    hair-dark or skin-coloured: see ``MIN_HEAD_BAND``)."""
-    if band is None:
-        return None, True
-    light = _fraction(_light(band, lit))
-    if light is None:
-        return None, True
-    head = float(((band.max(axis=2) < lit.dark_v) | _skin(band, lit)).mean())
-    return light, light >= 0.5 or head >= MIN_HEAD_BAND
+    if fy1 - HAT_BAND * fw < 0 or band.shape[0] * band.shape[1] < 12:
+        return None
+    light = float(_light(band, lit).mean())
+    dark = band.max(axis=2) < lit.dark_v
+    head = float((dark | _skin(band, lit)).mean())
+    return _Band(light, float(dark.mean()), light >= 0.5 or head >= MIN_HEAD_BAND)
 
 
 def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
@@ -231,14 +233,13 @@ def _hair_above_skin(image: Image, face: Box, lit: Lighting) -> float | None:
     return _fraction(_light(band, lit)) if band.shape[0] >= 2 else None
 
 
-def _hat_top(image: Image, face: Box, band: Image | None, lit: Lighting) -> bool:
+def _hat_top(image: Image, face: Box, above: _Band, lit: Lighting) -> bool:
     """Whether the found ``face`` is a white hat's top: light, hardly any skin, no hair above."""
     region = _crop(image, *face)
-    if band is None or region.size < 12 or band.size < 12:
+    if region.shape[0] * region.shape[1] < 12 or above.hair >= MAX_HAT_FACE_HAIR:
         return False
     light, skin = float(_light(region, lit).mean()), float(_skin(region, lit).mean())
-    hair = float((band.max(axis=2) < lit.dark_v).mean())
-    return light >= MIN_HAT_FACE_LIGHT and skin < MAX_HAT_FACE_SKIN and hair < MAX_HAT_FACE_HAIR
+    return light >= MIN_HAT_FACE_LIGHT and skin < MAX_HAT_FACE_SKIN
 
 
 def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonAttributes:
@@ -250,15 +251,14 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
     torso = _crop(image, x1 + 0.25 * pw, y1 + 0.3 * ph, x2 - 0.25 * pw, y1 + 0.55 * ph)
     uniform = _fraction(_light(torso, lit)) if torso.size else None
     face = _lit(image, face, lit)
-    band = _band(image, face) if face is not None else None
-    hat, on_head = _band_hat(band, lit)
-    if face is not None and (not on_head or _hat_top(image, face, band, lit)):
+    above = _read_band(image, face, lit) if face is not None else None
+    if face is not None and above is not None and (not above.on_head or _hat_top(image, face, above, lit)):
         face = None  # BlazeFace's "face" is a hat's top: the real face is under it
     found = face is not None
     if face is None:
         face = _lit(image, skin_face(image, person, lit), lit)
-        hat, on_head = _band_hat(_band(image, face), lit) if face is not None else (None, True)
-        hat = hat if on_head else None
+        above = _read_band(image, face, lit) if face is not None else None
+    hat = above.light if above is not None and above.on_head else None
     if face is None or y1 <= 1:  # no face seen, or the head is cut by the top edge
         return PersonAttributes(None, None, uniform, None, False)
     fx1, fy1, fx2, fy2 = face
