@@ -26,6 +26,7 @@ KITCHEN_CLASSES: tuple[str, ...] = (
     "oven", "microwave", "toaster", "sink", "refrigerator", "laptop", "tv", "book", "clock",
 )  # fmt: skip
 INPUT_SIZE = (416, 416)  # as exported and trained
+PERSON = COCO_NAMES.index("person")
 STRIDE = 32  # the coarsest output's stride: input sides are multiples of it
 
 
@@ -70,7 +71,9 @@ class ObjectDetector:
         self._wanted = np.array([name in cfg.classes for name in COCO_NAMES])
         self._names = np.array(COCO_NAMES, dtype=np.str_)
 
-    def detect(self, image: Image) -> Detections:
+    def detect(self, image: Image, person_floor: float | None = None) -> Detections:
+        """Objects scored at least ``min_score``; with ``person_floor`` (lower), persons down to it
+        too, for a tracker to continue the persons it knows with (ByteTrack's low-score boxes)."""
         if image.ndim != 3 or image.shape[2] != 3 or image.size == 0:
             raise DetectorError(f"objects: expected a non-empty (H, W, 3) BGR picture, got shape {image.shape}")
         size = input_size(image.shape[1], image.shape[0])
@@ -81,10 +84,11 @@ class ObjectDetector:
             )
         tensor, box = letterbox(image, size, pad="top_left", fill=114)
         raw = runner.run(tensor)
+        floor = self.config.min_score if person_floor is None else min(person_floor, self.config.min_score)
         boxes, scores, ids = postprocess(
-            raw, "yolox", box, size, len(COCO_NAMES), min_score=self.config.min_score, iou=self.config.nms_iou
+            raw, "yolox", box, size, len(COCO_NAMES), min_score=floor, iou=self.config.nms_iou
         )
-        keep = self._wanted[ids]
+        keep = self._wanted[ids] & ((scores >= self.config.min_score) | (ids == PERSON))
         if not np.any(keep):
             return Detections.empty()
         return Detections(boxes[keep].astype(np.float64), scores[keep].astype(np.float64), self._names[ids[keep]])

@@ -6,7 +6,8 @@ light work clothes (:mod:`detectors.perception.attributes`). When nothing change
 run the previous result is returned (``fresh`` False), so a static kitchen costs a thumbnail.
 
 YOLOX-Nano misses a person now and then (a grey jacket before grey cabinets, an unlucky pose).
-A person missed where the picture did not change is kept (:mod:`detectors.perception.persistence`),
+A person missed where the picture did not change is kept, and a box the detector is unsure of
+counts where it continues a person of the last run (:mod:`detectors.perception.persistence`),
 and a change in which nobody was found, or a run that missed somebody, is looked at again a few
 times (``relook_frames``): a person who stands still makes no further change, so one miss would
 otherwise blind the plugin until the gate's 30 s safety net. A kept person is judged again on the
@@ -25,7 +26,7 @@ from detectors.perception.base import Image, Perceiver, Pixels, pixels
 from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
 from detectors.perception.objects import ObjectDetector, ObjectsConfig
-from detectors.perception.persistence import confirmed, runs_found, still_missed
+from detectors.perception.persistence import continued, runs_found, still_missed
 from detectors.perception.tracks import AttributeTracks
 
 HEAD_CROP = 0.4  # top share of a person box searched for a face
@@ -70,6 +71,15 @@ class PeopleConfig(BaseModel):
         description="A person's attributes are the median of their last three measured looks within this many "
         "frames (1.2 s at 5 fps), so one misread look does not stand for seconds; see perception.tracks. "
         "At 15 (3 s) the people rules alerted up to 0.6 s later (medians, tuning seeds), with no fewer false alerts.",
+    )
+    track_min_score: float = Field(
+        default=0.1,
+        ge=0.01,
+        le=1,
+        description="A person the object detector scores under its min_score but at least this is kept only where "
+        "it continues a person of the last run (ByteTrack's second association), with that person's score less "
+        "the decay per run: a cook who stops walking, front on, can score 0.16 and then nothing for seconds. "
+        "At or above the objects' min_score: never.",
     )
     attribute_min_score: float = Field(
         default=0.3, ge=0, le=1, description="People scored lower get no attributes (likely not a person)."
@@ -133,7 +143,9 @@ class PeopleDetector(Perceiver):
             relook = bool(self._relooks) and self._since >= self._relooks[0]
             second_look = (changed and self.gate.reason == "change") or relook
             picture = pixels(image)
-            fresh, previous = self.detect(picture, self.gate.change_box if second_look else None), self._last
+            previous = self._last
+            known = previous.persons if previous is not None else None
+            fresh = self.detect(picture, self.gate.change_box if second_look else None, known)
             self._last, missed = self._keep_still(fresh, picture)
             self._pending, self._since = False, 0
             self.runs += 1
@@ -168,7 +180,7 @@ class PeopleDetector(Perceiver):
         if old is None:
             looks = self.tracks.looked(self._frame, ids, fresh.persons.boxes, fresh.attributes)
             return replace(fresh, attributes=looks), 0
-        persons = confirmed(old.persons, fresh.persons)
+        persons = fresh.persons  # scores already raised by those they continue (detect's ``known``)
         others = fresh.objects[fresh.objects.labels != "person"]
         carried = old.persons[kept]
         attributes, faces = self._judge(image, carried, Lighting.of(image)) if len(kept) else ((), Detections.empty())
@@ -183,17 +195,30 @@ class PeopleDetector(Perceiver):
         )
         return report, len(kept)
 
-    def detect(self, image: Image, zoom: tuple[float, float, float, float] | None = None) -> PeopleReport:
-        """Run every detector on ``image`` (no gate, no memory). With ``zoom`` (a box of the
-        picture where something changed), a frame in which nobody is found gets a second look at
-        a square crop round it, which YOLOX sees at twice the scale of a letterboxed 16:9 frame."""
-        objects = self.objects.detect(image)
-        if zoom is not None and not np.any(objects.labels == "person"):
-            objects = Detections.concat(objects, self._zoomed_persons(image, zoom))
+    def detect(
+        self,
+        image: Image,
+        zoom: tuple[float, float, float, float] | None = None,
+        known: Detections | None = None,
+    ) -> PeopleReport:
+        """Run every detector on ``image`` (no gate; memory only through ``known``). With ``zoom``
+        (a box of the picture where something changed), a frame in which nobody is found gets a
+        second look at a square crop round it, which YOLOX sees at twice the scale of a
+        letterboxed 16:9 frame. With ``known`` (the persons of the last run), a person scored
+        under the objects' ``min_score`` but at least ``track_min_score`` is kept where it
+        continues one of them, and every person found again keeps most of their score
+        (:func:`detectors.perception.persistence.confirmed`)."""
+        floor = self.config.track_min_score if known is not None and len(known) else None
+        objects = self.objects.detect(image, floor)
+        sure = objects.scores >= self.config.objects.min_score
+        if zoom is not None and not np.any(sure & (objects.labels == "person")):
+            objects = Detections.concat(objects, self._zoomed_persons(image, zoom, floor))
         # A "person" much wider than tall is a stove, a counter or a shelf: people in a kitchen
         # stand, walk or bend, and a box cut by the picture's bottom edge is still taller than wide.
         flat = (objects.labels == "person") & (objects.widths > MAX_PERSON_ASPECT * objects.heights)
         objects = objects[~flat]
+        if known is not None and len(known):
+            objects = continued(objects, known, self.config.objects.min_score)
         persons = objects[objects.labels == "person"]
         attributes, faces = self._judge(image, persons, Lighting.of(image))
         return PeopleReport(objects, persons, attributes, faces, True, float(image.mean()))
@@ -217,7 +242,9 @@ class PeopleDetector(Perceiver):
         face_dets = Detections.of(np.array(faces), np.array(face_scores), "face") if faces else Detections.empty()
         return tuple(attributes), face_dets
 
-    def _zoomed_persons(self, image: Image, around: tuple[float, float, float, float]) -> Detections:
+    def _zoomed_persons(
+        self, image: Image, around: tuple[float, float, float, float], floor: float | None
+    ) -> Detections:
         h, w = image.shape[:2]
         side = int(ZOOM_SIDE * min(h, w))
         if side >= ZOOM_SIDE * max(h, w):
@@ -227,7 +254,7 @@ class PeopleDetector(Perceiver):
         cx, cy = (around[0] + around[2]) / 2, (around[1] + around[3]) / 2
         x0 = int(np.clip(cx - side / 2, 0, w - side))
         y0 = int(np.clip(cy - side / 2, 0, h - side))
-        found = self.objects.detect(np.ascontiguousarray(image[y0 : y0 + side, x0 : x0 + side]))
+        found = self.objects.detect(np.ascontiguousarray(image[y0 : y0 + side, x0 : x0 + side]), floor)
         found = found[found.labels == "person"]
         return Detections(found.boxes + np.array([x0, y0, x0, y0], np.float64), found.scores, found.labels)
 

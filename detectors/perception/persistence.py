@@ -15,7 +15,12 @@ for no_uniform's dwell (compliant tuning clip 5516).
 
 For the same reason a person found again keeps most of the score they had: their score is the
 larger of the new one and the last one less ``SCORE_DECAY``, so a cook seen at 0.8 who scores
-0.4 on the next run is still sure enough for the rules' person threshold.
+0.4 on the next run is still sure enough for the rules' person threshold. And a box the detector
+is unsure of (under its usual floor) is a person only where it continues one found on the last
+run, as ByteTrack's second association does: a cook seen walking at 0.8 who stops, front on, in
+dark clothes scores 0.16 and then nothing for seconds (tuning no_uniform seed 0). Kept as the
+person they were, they stay kept while they stand still (above), instead of being lost the moment
+they stopped. Each run without a sure look costs ``SCORE_DECAY``, so such a chain ends in a few runs.
 """
 
 import numpy as np
@@ -110,3 +115,21 @@ def confirmed(old: Detections, new: Detections) -> Detections:
     floor = np.where(matched, old.scores[best] - SCORE_DECAY, 0.0)
     return Detections(new.boxes, np.maximum(new.scores, floor), new.labels)
 
+
+
+def continued(objects: Detections, known: Detections, sure: float) -> Detections:
+    """``objects`` without the persons scored under ``sure`` that continue none of the ``known``
+    persons (the last run's), and with every person's score raised as :func:`confirmed` does."""
+    person = objects.labels == "person"
+    unsure = person & (objects.scores < sure)
+    if np.any(unsure):
+        alone = np.zeros(len(objects), bool)
+        if len(known):
+            alone[unsure] = iou(objects.boxes[unsure], known.boxes).max(axis=1) < MATCH_IOU
+        else:
+            alone = unsure
+        objects = objects[~alone]
+        person = objects.labels == "person"
+    scores = objects.scores.copy()
+    scores[person] = confirmed(known, objects[person]).scores
+    return Detections(objects.boxes, scores, objects.labels)

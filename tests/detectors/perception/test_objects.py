@@ -56,3 +56,16 @@ def test_the_cut_input_finds_what_the_square_one_finds(detector: ObjectDetector)
     a, b = cut[cut.labels == "person"], square[square.labels == "person"]
     assert len(a) == len(b) == 1
     assert np.abs(a.boxes - b.boxes).max() < 6 and abs(float(a.scores[0] - b.scores[0])) < 0.1
+
+
+def test_a_person_floor_adds_unsure_persons_only(detector: ObjectDetector) -> None:
+    from tests.detectors.perception.synthetic_frames import frames
+
+    url = "synthetic://kitchen?seed=0&people=1&stove=1&pose=1&clutter=8&noise=1&exposure=1.05&script=no_uniform@22.7+15"
+    [(_, img)] = list(frames(url, 25.2, start=25.0, quality=55))  # a dark-clad cook stopping, front on
+    sure, low = detector.detect(img), detector.detect(img, person_floor=0.1)
+    assert not np.any(sure.labels == "person")
+    unsure = low[low.labels == "person"]
+    assert len(unsure) == 1 and 0.1 <= unsure.scores[0] < detector.config.min_score
+    others = low[low.labels != "person"]
+    assert sorted(others.labels.tolist()) == sorted(sure.labels[sure.labels != "person"].tolist())

@@ -7,6 +7,7 @@ from detectors.perception.persistence import (
     SCORE_DECAY,
     changed_share,
     confirmed,
+    continued,
     iou,
     runs_found,
     still_missed,
@@ -67,3 +68,17 @@ def test_a_person_found_once_is_kept_through_fewer_misses_and_finds_are_counted(
     new = persons((101, 11, 131, 82, 0.6), (300, 10, 330, 80, 0.9))
     assert runs_found(old, hits, new).tolist() == [4, 1]  # the second again; a newcomer
     assert runs_found(Detections.empty(), np.zeros(0, np.int_), new).tolist() == [1, 1]
+
+
+def test_an_unsure_person_counts_only_where_it_continues_a_known_one() -> None:
+    known = persons((10, 10, 40, 80, 0.8))
+    found = Detections.concat(
+        persons((12, 12, 40, 80, 0.16), (200, 10, 230, 80, 0.2), (300, 10, 330, 80, 0.5)),
+        Detections(np.array([[50, 50, 60, 60.0]]), np.array([0.3]), np.array(["cup"])),
+    )
+    kept = continued(found, known, sure=0.25)
+    assert kept.labels.tolist() == ["person", "person", "cup"]  # the unsure stranger is dropped
+    assert np.allclose(kept.scores, [0.8 - SCORE_DECAY, 0.5, 0.3])  # the unsure cook is who they were
+    assert kept.labels.tolist() == continued(kept, kept, 0.25).labels.tolist()
+    alone = continued(found, Detections.empty(), sure=0.25)
+    assert np.allclose(alone.scores, [0.5, 0.3])  # nobody known: only the sure ones
