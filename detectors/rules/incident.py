@@ -17,7 +17,10 @@ from detectors.rules.base import Finding
 MIN_UPDATE_S = 1.0  # realarm 0 must not mean an update per frame
 DROPOUT_S = 1.0  # a dropout this short (a frame or two) does not restart the dwell
 # Frames the rule could not judge (the offender hidden behind a colleague, turned away, missed by
-# the person detector) pause the dwell for this long; a frame judged compliant still ends it.
+# the person detector) pause the dwell for this long; a frame judged compliant still ends it,
+# DROPOUT_S after the first such frame, whatever the frames since: compliant looks followed by
+# unseen ones are not a pause (tuning no_uniform seed 22: a misread mask, 0.8 s of compliant
+# looks, 2 s unseen, and the misread again made a false no_mask alert).
 UNSEEN_S = 4.0
 # An incident opens only when the condition held on at least this share of the frames since the
 # dwell began: pauses may bridge gaps, not stand in for the evidence. Two misread looks at a
@@ -69,6 +72,7 @@ class IncidentMachine:
         self.policy = policy
         self._pending_ms: int | None = None  # first frame of the condition, not yet open
         self._pending_false_ms: int | None = None
+        self._pending_ok_ms: int | None = None  # the first compliant frame since the condition last held
         self._pending_frames = self._pending_hits = 0  # frames since the dwell began, and with the condition
         self._open: _Open | None = None
         self._last_open_ms: int | None = None  # capture time of the frame that last opened
@@ -94,11 +98,15 @@ class IncidentMachine:
             if self._pending_ms is not None:
                 self._pending_frames += 1
                 self._pending_false_ms = self._pending_false_ms if self._pending_false_ms is not None else t
+                if not finding.unseen and self._pending_ok_ms is None:
+                    self._pending_ok_ms = t
                 gap = UNSEEN_S if finding.unseen else DROPOUT_S
-                if t - self._pending_false_ms >= min(p.clear_s, gap) * 1000:
-                    self._pending_ms = self._pending_false_ms = None
+                ok_for = t - self._pending_ok_ms if self._pending_ok_ms is not None else 0
+                paused, dropped = t - self._pending_false_ms, min(p.clear_s, DROPOUT_S) * 1000
+                if paused >= min(p.clear_s, gap) * 1000 or ok_for >= dropped:
+                    self._pending_ms = self._pending_false_ms = self._pending_ok_ms = None
             return None
-        self._pending_false_ms = None
+        self._pending_false_ms = self._pending_ok_ms = None
         if self._pending_ms is None:
             self._pending_ms, self._pending_frames, self._pending_hits = t, 0, 0
         self._pending_frames += 1
@@ -133,7 +141,7 @@ class IncidentMachine:
     def close(self, ended_ms: int, reason: str = "") -> Event | None:
         """Close the open incident now (condition cleared, rule removed, camera handed over)."""
         inc, self._open = self._open, None
-        self._pending_ms = self._pending_false_ms = None
+        self._pending_ms = self._pending_false_ms = self._pending_ok_ms = None
         if inc is None:
             return None
         ended = max(ended_ms, inc.last_seen_ms)

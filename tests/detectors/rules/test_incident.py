@@ -85,6 +85,20 @@ def test_unseen_frames_pause_the_dwell_and_a_compliant_judgement_ends_it(
     assert [e.started_ms for e in opens] == [started_ms]
 
 
+@pytest.mark.parametrize(("unseen_after", "started_ms"), [(False, 0), (True, 5000)])
+def test_a_compliant_look_ends_the_dwell_even_when_unseen_frames_follow(unseen_after: bool, started_ms: int) -> None:
+    """Offending 1 s, then one compliant look: offending again 0.6 s later is a dropout (the dwell
+    runs on); unseen frames until 5 s after it are no pause (the offence begins again at 5 s)."""
+    m = IncidentMachine(KEY, policy(dwell=3))
+    timeline = [(t, Finding(True, 0.8)) for t, _ in run(0, 1.0, True)]
+    timeline += [(t, Finding(False)) for t, _ in run(1.0, 1.2, False)]
+    back = 5.0 if unseen_after else 1.6
+    timeline += [(t, Finding(False, unseen=True)) for t, _ in run(1.2, back, False)]
+    timeline += [(t, Finding(True, 0.8)) for t, _ in run(back, 12, True)]
+    opened = [ev for t, f in timeline if (ev := m.step(frame(t), 64, 48, f)) is not None and ev.state == "open"]
+    assert [e.started_ms for e in opened] == [started_ms]
+
+
 @pytest.mark.parametrize(("looks", "opens"), [(1, False), (6, True)])
 def test_a_dwell_bridged_by_unseen_frames_needs_evidence_on_a_quarter_of_them(looks: int, opens: bool) -> None:
     """Offending on ``looks`` frames at the start, nobody measurable for 3 s, offending for 0.4 s,
