@@ -131,6 +131,33 @@ def test_a_colleagues_hat_at_the_top_of_a_merged_box_is_not_the_bare_heads() -> 
     assert a.face_found and a.hat is not None and a.hat < 0.2, a
 
 
+def test_a_face_box_holding_the_hats_brim_before_a_brown_door_sees_the_hat() -> None:
+    """BlazeFace boxes hat and face together; above the box, beside the hat's crown, is a brown
+    door, dark and skin-coloured like hair. The box's own top third, white cloth, is the hat."""
+    lit = Lighting(light_v=155.0, dark_v=100.0)
+    img = np.full((240, 320, 3), (40, 70, 110), np.uint8)  # the door
+    cv2.rectangle(img, (144, 54), (175, 75), (235, 235, 235), -1)  # the hat, its crown above the box
+    cv2.rectangle(img, (146, 76), (173, 100), (120, 160, 215), -1)  # face skin
+    cv2.rectangle(img, (130, 101), (190, 230), (240, 240, 240), -1)  # white jacket
+    a = judge(img, (128.0, 50.0, 192.0, 230.0), (144.0, 58.0, 176.0, 100.0), lit)
+    assert a.face_found and a.hat is not None and a.hat > 0.5, a
+
+
+def test_a_face_masked_to_the_eyes_under_a_hat_is_not_taken_for_the_hats_top() -> None:
+    """Hat brim, a strip of skin with the eyes, a white mask: the found box is as light as a hat's
+    top, but the only skin there is inside it. It is the face (compliant tuning clip 5736)."""
+    lit = Lighting(light_v=155.0, dark_v=100.0)
+    img = np.full((240, 320, 3), (120, 110, 100), np.uint8)  # a grey-blue wall
+    cv2.rectangle(img, (144, 40), (175, 75), (235, 235, 235), -1)  # the hat
+    cv2.rectangle(img, (146, 76), (173, 80), (120, 160, 215), -1)  # skin round the eyes
+    cv2.rectangle(img, (146, 81), (173, 100), (225, 225, 220), -1)  # a white mask
+    cv2.rectangle(img, (130, 101), (190, 230), (240, 240, 240), -1)  # white jacket
+    face = (145.0, 64.0, 175.0, 102.0)
+    a = judge(img, (128.0, 38.0, 192.0, 230.0), face, lit)
+    assert a.face_found and a.face == face and a.hat is not None and a.hat > 0.5, a
+    assert a.mask is not None and a.mask > 0.5, a
+
+
 def hat_top(box: tuple[float, ...]) -> tuple[float, float, float, float]:
     """The box BlazeFace now and then gives a white hat's top (its shaded puff over the band)."""
     u = (box[2] - box[0]) / 4.0
