@@ -13,6 +13,9 @@ times (``relook_frames``): a person who stands still makes no further change, so
 otherwise blind the plugin until the gate's 30 s safety net. A kept person is judged again on the
 new picture. Each person is a track across runs, and the attributes reported are the median of
 their last looks (:mod:`detectors.perception.tracks`), so one misread look does not stand alone.
+A person in view is looked at again every 2 s, sooner when their head changed (a mask pulled down
+by a cook standing still is too small a change for the gate: :mod:`detectors.perception.head_change`)
+and 0.4 s after a look their verdict outvoted, so a real change shows on the next look.
 """
 
 from dataclasses import dataclass, replace
@@ -25,12 +28,14 @@ from detectors.perception.attributes import UNKNOWN, Lighting, PersonAttributes,
 from detectors.perception.base import Image, Perceiver, Pixels, pixels
 from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
+from detectors.perception.head_change import HeadChange, HeadChangeConfig
 from detectors.perception.objects import ObjectDetector, ObjectsConfig
 from detectors.perception.persistence import continued, runs_found, still_missed
 from detectors.perception.tracks import AttributeTracks
 
 HEAD_CROP = 0.4  # top share of a person box searched for a face
 MAX_PERSON_ASPECT = 1.5  # person boxes wider than this many times their height are dropped
+MAX_CONFIRMS = 2  # looks in a row for a disputed look (PeopleConfig.confirm_frames)
 ZOOM_SIDE = 0.9  # side of the second look's square crop, in shares of the picture's shorter side
 
 
@@ -40,6 +45,24 @@ class PeopleConfig(BaseModel):
     objects: ObjectsConfig = Field(default_factory=ObjectsConfig, description="The YOLOX detector.")
     face: FaceConfig = Field(default_factory=FaceConfig, description="The BlazeFace detector.")
     gate: GateConfig = Field(default_factory=GateConfig, description="When the detectors run.")
+    head_change: HeadChangeConfig = Field(
+        default_factory=HeadChangeConfig, description="When a known person's head changed (see head_change_frames)."
+    )
+    head_change_frames: int = Field(
+        default=3,
+        ge=0,
+        description="Run again when a person's head changed since the last run (a hat taken off, a mask pulled down "
+        "by a cook standing still: too small a change for the gate), at most every this many frames (0.6 s at 5 "
+        "fps). 0: never; the people_refresh_frames look still comes.",
+    )
+    confirm_frames: int = Field(
+        default=2,
+        ge=0,
+        description="After a look at a person that their verdict (the median of their last looks) outvoted, look "
+        "again this many frames later (0.4 s at 5 fps) instead of at the refresh: a hat taken off shows from the "
+        "second look without it (perception.tracks). At most two such looks in a row (a look that confirms a "
+        "change differs from the verdict before it, so it is disputed too). 0: never.",
+    )
     min_gap_frames: int = Field(
         default=1,
         ge=1,
@@ -108,10 +131,12 @@ class PeopleDetector(Perceiver):
         self.objects = ObjectDetector(cfg.objects)
         self.faces = FaceDetector(cfg.face)
         self.gate = ChangeGate(cfg.gate)
+        self.heads = HeadChange(cfg.head_change)
         self._last: PeopleReport | None = None
         self._pending = False  # the gate opened and the detectors have not run since
         self._since = 0  # frames since the detectors last ran
         self._relooks: tuple[int, ...] = ()  # the re-looks still due after a change with nobody found
+        self._confirms = 0  # runs in a row made only to confirm a disputed look
         self._misses = np.zeros(0, np.int_)  # per person of the last report: runs in a row that missed them
         self._hits = np.zeros(0, np.int_)  # and runs that found them
         self.runs = 0  # how often the detectors actually ran (for benchmarks)
@@ -120,9 +145,11 @@ class PeopleDetector(Perceiver):
 
     def reset(self) -> None:
         self.gate.reset()
+        self.heads.reset()
         self._last = None
         self._pending = False
         self._relooks = ()
+        self._confirms = 0
         self._misses = np.zeros(0, np.int_)
         self._hits = np.zeros(0, np.int_)
         self.tracks.reset()
@@ -134,20 +161,28 @@ class PeopleDetector(Perceiver):
         if changed and self.gate.reason == "change":
             self._relooks = self.config.relook_frames
         self._pending = changed or self._pending
-        last = self._last
-        if last is not None and len(last.persons) and self._since >= self.config.people_refresh_frames:
-            self._pending = True
+        last, cfg = self._last, self.config
+        confirming = False  # due only to confirm a disputed look
+        if last is not None and len(last.persons) and not self._pending:
+            if self._since >= cfg.people_refresh_frames or (
+                0 < cfg.head_change_frames <= self._since and self.heads.changed(image, last.persons.boxes)
+            ):
+                self._pending = True
+            elif self.tracks.disputed and self._confirms < MAX_CONFIRMS and 0 < cfg.confirm_frames <= self._since:
+                self._pending = confirming = True
         if self._relooks and self._since >= self._relooks[0]:
-            self._pending = True
+            self._pending, confirming = True, False
         if self._last is None or (self._pending and self._since >= self.config.min_gap_frames):
             relook = bool(self._relooks) and self._since >= self._relooks[0]
             second_look = (changed and self.gate.reason == "change") or relook
             picture = pixels(image)
+            self.heads.looked(image)
             previous = self._last
             known = previous.persons if previous is not None else None
             fresh = self.detect(picture, self.gate.change_box if second_look else None, known)
             self._last, missed = self._keep_still(fresh, picture)
             self._pending, self._since = False, 0
+            self._confirms = self._confirms + 1 if confirming else 0
             self.runs += 1
             fewer = previous is not None and len(fresh.persons) < len(previous.persons)
             if not missed and not fewer and len(fresh.persons):

@@ -15,6 +15,12 @@ them are the median of their last ``LOOKS`` measured looks within ``window`` fra
   3 s window a still cook's first look without the hat was often outvoted by two older ones.
 - A look that measured nothing (face turned away, hidden) says nothing: the person is unmeasured
   on it, as before, and their earlier looks still count for the next one.
+- A look that disagrees (by ``DISPUTE`` or more) with the verdict, or with the person's last
+  verdict however old, is *disputed*, and the people plugin looks again soon instead of at its
+  2 s refresh. The first look at a cook who just pulled the mask down is outvoted by two older
+  ones: the second look comes 0.4 s later, not 2 s (tuning no_mask seed 34: the mask came off at
+  39.8 s, was seen at 40.0 s, outvoted, and the next look came at 42.0 s). And a still cook is
+  judged on one look every 2 s: a misread one no longer stands for 2 s alone.
 """
 
 from collections import deque
@@ -29,6 +35,7 @@ from detectors.perception.persistence import MATCH_IOU, iou
 
 LOOKS = 3  # the median of this many measured looks
 ATTRIBUTES = ("hat", "mask", "uniform")
+DISPUTE = 0.3  # a look this far from its person's verdict is disputed
 
 
 @dataclass
@@ -38,6 +45,7 @@ class _Track:
     looks: dict[str, deque[tuple[int, float]]] = field(
         default_factory=lambda: {a: deque(maxlen=LOOKS) for a in ATTRIBUTES}
     )
+    verdicts: dict[str, float] = field(default_factory=dict)  # the last verdict of each attribute
 
 
 def match(old: FloatArray, new: FloatArray) -> NDArray[np.intp]:
@@ -66,6 +74,7 @@ class AttributeTracks:
         self._ids = np.zeros(0, np.int_)  # per person of the last report
         self._tracks: dict[int, _Track] = {}  # in the last report, or lost within the window
         self._next = 0
+        self.disputed = False  # the last looks included one its person's verdict outvoted
 
     @property
     def ids(self) -> NDArray[np.int_]:
@@ -75,17 +84,18 @@ class AttributeTracks:
     def reset(self) -> None:
         self._ids = np.zeros(0, np.int_)
         self._tracks.clear()
+        self.disputed = False
 
     def ids_for(self, frame: int, old: Detections, new: Detections) -> NDArray[np.int_]:
         """Track ids for ``new`` persons on ``frame``: those of the ``old`` ones (the last report)
         they continue, else those of persons lost within the window whose last box they overlap,
         else new ones."""
-        self._tracks = {i: t for i, t in self._tracks.items() if frame - t.frame <= self.window}
+        current = set(self._ids.tolist())  # in the last report: kept (a still cook is looked at every 2 s)
+        self._tracks = {i: t for i, t in self._tracks.items() if i in current or frame - t.frame <= self.window}
         ids = np.full(len(new), -1, np.int_)
         if len(self._ids) == len(old):
             cont = match(old.boxes, new.boxes)
             ids[cont >= 0] = self._ids[cont[cont >= 0]]
-        current = set(self._ids.tolist())
         lost = [i for i in self._tracks if i not in current]
         free = np.flatnonzero(ids < 0)
         if lost and len(free):
@@ -104,14 +114,23 @@ class AttributeTracks:
         """Record this run's looks of the persons ``ids`` (the new report's order, with their
         ``boxes``) and return the attributes to report for them."""
         out = []
+        disputed = False
         for i, box, attrs in zip(ids.tolist(), boxes, attributes, strict=True):
             track = self._tracks.get(i)
             if track is None:
                 track = self._tracks[i] = _Track(box, frame)
             track.box, track.frame = box, frame
-            hat, mask, uniform = (self._verdict(frame, track.looks[a], getattr(attrs, a)) for a in ATTRIBUTES)
-            out.append(replace(attrs, hat=hat, mask=mask, uniform=uniform))
+            verdicts: dict[str, float | None] = {}
+            for a in ATTRIBUTES:
+                look, before = getattr(attrs, a), track.verdicts.get(a)
+                verdict = verdicts[a] = self._verdict(frame, track.looks[a], look)
+                if look is None or verdict is None:
+                    continue
+                disputed |= abs(look - verdict) >= DISPUTE or (before is not None and abs(look - before) >= DISPUTE)
+                track.verdicts[a] = verdict
+            out.append(replace(attrs, hat=verdicts["hat"], mask=verdicts["mask"], uniform=verdicts["uniform"]))
         self._ids = ids.copy()
+        self.disputed = disputed
         return tuple(out)
 
     def _verdict(self, frame: int, looks: deque[tuple[int, float]], value: float | None) -> float | None:

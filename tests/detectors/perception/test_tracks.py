@@ -35,6 +35,26 @@ def test_one_misread_look_among_three_is_outvoted_and_a_change_shows_on_the_seco
     assert seen == [1.0, 0.9, 0.9, 0.9, 0.2, 0.1]  # two looks: the latest; then the median of three
 
 
+def test_a_look_its_verdict_outvotes_is_disputed() -> None:
+    tracks = AttributeTracks(window=15)
+    box = persons((100, 50, 160, 250))
+    disputed = []
+    for frame, value in enumerate([1.0, 0.9, 0.2, 0.1, 0.15, 0.95, None], start=1):
+        tracks.looked(frame, tracks.ids_for(frame, box, box), box.boxes, (hat(value),))
+        disputed.append(tracks.disputed)
+    # 0.2 against a verdict of 0.9 is; 0.1 makes the verdict 0.2 but differs from the last one (0.9);
+    # 0.15 agrees; 0.95 against 0.15 is again
+    assert disputed == [False, False, True, True, False, True, False]
+    # a still cook is looked at once a window: 0.9 against the last verdict (0.15, the median of
+    # 0.1, 0.15 and 0.95) is disputed though it stands alone in the window
+    tracks.looked(30, tracks.ids_for(30, box, box), box.boxes, (hat(0.9),))
+    assert tracks.disputed
+    tracks.looked(32, tracks.ids_for(32, box, box), box.boxes, (hat(0.88),))
+    assert not tracks.disputed
+    tracks.reset()
+    assert not tracks.disputed
+
+
 def test_looks_older_than_the_window_do_not_count_and_unmeasured_looks_say_nothing() -> None:
     tracks = AttributeTracks(window=15)
     box = persons((100, 50, 160, 250))
