@@ -34,6 +34,7 @@ MATCH_IOU = 0.3  # a new box overlapping an old one this much is the same person
 STILL_SHARE = 0.25
 SCORE_DECAY = 0.1  # per run, how much of a person's last score a re-found person may lose at most
 ONCE_SEEN_MISSES = 1  # runs a person found on one run only is kept through
+MIN_KEPT_HEIGHT = 0.75  # a box under this share of the matched person's height is a part of them
 
 
 def iou(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -108,10 +109,14 @@ def best_match(old: Detections, new: Detections) -> tuple[NDArray[np.intp], NDAr
 
 
 def confirmed(old: Detections, new: Detections) -> Detections:
-    """``new`` with each score raised to its best-matching ``old`` person's less ``SCORE_DECAY``."""
+    """``new`` with each score raised to its best-matching ``old`` person's less ``SCORE_DECAY``,
+    unless the new box is a part of the old one (under ``MIN_KEPT_HEIGHT`` of its height): a box
+    round a cook's legs is no sure person, and judged as one it is a cook in dark clothes (fresh
+    compliant clip 17050: a legs box scored as its cook's 0.7 made a false no_uniform alert)."""
     if not len(old) or not len(new):
         return new
     best, matched = best_match(old, new)
+    matched &= new.heights >= MIN_KEPT_HEIGHT * old.heights[best]
     floor = np.where(matched, old.scores[best] - SCORE_DECAY, 0.0)
     return Detections(new.boxes, np.maximum(new.scores, floor), new.labels)
 

@@ -82,3 +82,10 @@ def test_an_unsure_person_counts_only_where_it_continues_a_known_one() -> None:
     assert kept.labels.tolist() == continued(kept, kept, 0.25).labels.tolist()
     alone = continued(found, Detections.empty(), sure=0.25)
     assert np.allclose(alone.scores, [0.5, 0.3])  # nobody known: only the sure ones
+
+
+def test_a_part_of_a_known_person_does_not_take_their_score() -> None:
+    old = persons((90, 105, 200, 325, 0.7))
+    legs = persons((89, 194, 163, 325, 0.3))  # overlaps the cook enough to match, a third of their height short
+    assert np.isclose(confirmed(old, legs).scores[0], 0.3)
+    assert np.isclose(confirmed(old, persons((92, 115, 198, 325, 0.3))).scores[0], 0.7 - SCORE_DECAY)
