@@ -121,20 +121,12 @@ def confirmed(old: Detections, new: Detections) -> Detections:
     return Detections(new.boxes, np.maximum(new.scores, floor), new.labels)
 
 
-
 def continued(objects: Detections, known: Detections, sure: float) -> Detections:
-    """``objects`` without the persons scored under ``sure`` that continue none of the ``known``
-    persons (the last run's), and with every person's score raised as :func:`confirmed` does."""
+    """``objects`` with every person's score raised as :func:`confirmed` does, without the
+    persons scored under ``sure`` that this does not lift to it: an unsure box counts only where
+    it continues a ``known`` person (the last run's), whole, and not at the end of a chain."""
     person = objects.labels == "person"
-    unsure = person & (objects.scores < sure)
-    if np.any(unsure):
-        alone = np.zeros(len(objects), bool)
-        if len(known):
-            alone[unsure] = iou(objects.boxes[unsure], known.boxes).max(axis=1) < MATCH_IOU
-        else:
-            alone = unsure
-        objects = objects[~alone]
-        person = objects.labels == "person"
     scores = objects.scores.copy()
     scores[person] = confirmed(known, objects[person]).scores
-    return Detections(objects.boxes, scores, objects.labels)
+    keep = ~person | (scores >= sure)
+    return Detections(objects.boxes[keep], scores[keep], objects.labels[keep])

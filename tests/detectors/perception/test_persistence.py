@@ -82,6 +82,10 @@ def test_an_unsure_person_counts_only_where_it_continues_a_known_one() -> None:
     assert kept.labels.tolist() == continued(kept, kept, 0.25).labels.tolist()
     alone = continued(found, Detections.empty(), sure=0.25)
     assert np.allclose(alone.scores, [0.5, 0.3])  # nobody known: only the sure ones
+    legs = continued(persons((12, 50, 40, 80, 0.2)), known, sure=0.25)
+    assert not len(legs)  # an unsure part of the cook is not the cook
+    faint = continued(persons((12, 12, 40, 80, 0.12)), persons((10, 10, 40, 80, 0.3)), sure=0.25)
+    assert not len(faint)  # a chain of unsure looks ends once the decay takes it under the floor
 
 
 def test_a_part_of_a_known_person_does_not_take_their_score() -> None:
