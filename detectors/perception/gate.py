@@ -14,7 +14,7 @@ Frame counts, not clock time: perception sees only pixels, and counting keeps re
 (150 frames = 30 s at the default 5 fps).
 """
 
-from typing import Any
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -48,6 +48,29 @@ class GateConfig(BaseModel):
     flicker_level: float = Field(
         default=0.25, gt=0, le=1, description="Pixels changing in this share of frames (or next to one) are flicker."
     )
+
+
+class LightThresholds(Protocol):
+    """The settings of a change test whose threshold follows the light (GateConfig's fields)."""
+
+    @property
+    def threshold(self) -> float: ...
+    @property
+    def dark_threshold(self) -> float: ...
+    @property
+    def lit_level(self) -> float: ...
+
+
+def changed_pixels(
+    a: NDArray[Any], mean_a: float, b: NDArray[Any], mean_b: float, cfg: "LightThresholds"
+) -> NDArray[np.bool_]:
+    """Where grey thumbnail ``a`` differs from ``b`` (or crops of them: ``mean_a`` and ``mean_b``
+    are the whole pictures' mean grey levels), lighting drift divided out; the threshold follows
+    the light, since a person in a dark kitchen differs by a few grey levels only."""
+    gain = (mean_a + 1.0) / (mean_b + 1.0)
+    threshold = min(max(cfg.threshold * mean_a / cfg.lit_level, cfg.dark_threshold), cfg.threshold)
+    out: NDArray[np.bool_] = cv2.absdiff(a, b * np.float32(gain)) > threshold
+    return out
 
 
 class ChangeGate:
@@ -113,12 +136,7 @@ class ChangeGate:
 
     def _changed(self, a: NDArray[Any], mean_a: float, b: NDArray[Any], mean_b: float) -> NDArray[np.bool_]:
         """Where ``a`` differs from ``b`` (their mean grey levels given)."""
-        cfg = self.config
-        gain = (mean_a + 1.0) / (mean_b + 1.0)  # lighting drift is not change
-        # A person in a dark kitchen differs by a few grey levels only: the threshold follows the light.
-        threshold = min(max(cfg.threshold * mean_a / cfg.lit_level, cfg.dark_threshold), cfg.threshold)
-        out: NDArray[np.bool_] = cv2.absdiff(a, b * np.float32(gain)) > threshold
-        return out
+        return changed_pixels(a, mean_a, b, mean_b, self.config)
 
     def _open(self, small: NDArray[Any], level: float, reason: str) -> None:
         self._ref = (small, level)

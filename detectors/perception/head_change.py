@@ -9,8 +9,8 @@ at 33.2 s). This test compares each person's head (the top of their box, where h
 are; flames burn lower, at the counter) with the picture the detectors last ran on, on the
 160-wide thumbnail the motion plugin makes anyway.
 
-Lighting drift is divided out and the threshold follows the light, as in the gate. Pure: only
-pixels and boxes, no time.
+Lighting drift is divided out and the threshold follows the light, by the gate's own test
+(:func:`detectors.perception.gate.changed_pixels`). Pure: only pixels and boxes, no time.
 """
 
 from typing import Any
@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import FloatArray
 from detectors.perception.base import Pixels, blurred_small_grey
+from detectors.perception.gate import changed_pixels
 
 
 class HeadChangeConfig(BaseModel):
@@ -65,17 +66,15 @@ class HeadChange:
             return False
         cfg = self.config
         level = cv2.mean(small)[0]
-        threshold = min(max(cfg.threshold * level / cfg.lit_level, cfg.dark_threshold), cfg.threshold)
         sx, sy = small.shape[1] / image.shape[1], small.shape[0] / image.shape[0]
-        gain = np.float32((level + 1.0) / (ref[1] + 1.0))
         for x1, y1, x2, y2 in boxes:
             top = y1 + cfg.head_share * (y2 - y1)
             c1, r1 = max(0, int(x1 * sx)), max(0, int(y1 * sy))
             c2, r2 = int(np.ceil(x2 * sx)), int(np.ceil(top * sy))
             if c2 <= c1 or r2 <= r1:
                 continue
-            diff = cv2.absdiff(small[r1:r2, c1:c2], ref[0][r1:r2, c1:c2] * gain)
-            if cv2.countNonZero((diff > threshold).view(np.uint8)) >= cfg.min_pixels:
+            changed = changed_pixels(small[r1:r2, c1:c2], level, ref[0][r1:r2, c1:c2], ref[1], cfg)
+            if cv2.countNonZero(changed.view(np.uint8)) >= cfg.min_pixels:
                 return True
         return False
 
