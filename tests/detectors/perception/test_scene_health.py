@@ -123,3 +123,30 @@ def test_a_cook_stepping_aside_does_not_move_the_view(still_px: float) -> None:
         assert report.view_shift == 0.0, report
     else:
         assert report.view_shift > 0.04, report  # what the fit alone says: moved by the cook's 18 px
+
+
+def _apron(image: np.ndarray, x: int, y: int, seed: int) -> np.ndarray:
+    pattern = np.where(np.random.default_rng(seed).random((16, 16)) > 0.5, 160, 80).astype(np.uint8)
+    out = image.copy()
+    out[y : y + 100, x : x + 60] = cv2.resize(pattern, (60, 100), interpolation=cv2.INTER_NEAREST)[:, :, None]
+    return out
+
+
+@pytest.mark.parametrize("min_still", [8, 99])
+def test_a_view_mostly_hidden_but_still_where_it_was_has_not_moved(min_still: int) -> None:
+    """Cooks who stood still while the view was learnt walk off (their corners are gone) and
+    others hide the rest of the picture but a strip: the dozen or so corners still where they were
+    say the camera did not move (compliant clip 17034: "not found" for 10 s, a false
+    camera_displaced). A camera that moved behind the same cover is still not found."""
+    plugin, still = SceneHealth(SceneConfig(min_still=min_still)), _kitchen()
+    learnt = _apron(_apron(still, 130, 40, 0), 250, 70, 1)
+    for _ in range(20):
+        plugin.observe(learnt)
+    hidden, moved = still.copy(), _shifted(still, 14)
+    hidden[:, 140:] = moved[:, 140:] = int(still.mean())
+    for _ in range(6):
+        report = plugin.observe(hidden)
+    assert report.view_matches is (min_still == 8) and report.view_shift == 0.0, report
+    for _ in range(6):
+        report = plugin.observe(moved)
+    assert report.view_matches is False, report
