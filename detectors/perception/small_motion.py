@@ -14,8 +14,10 @@ night picture as well as in a lit kitchen. What is *not* a small mover:
   detected persons;
 - traces: a candidate must be moving now (its pixels changed since the previous frame).
 
-A candidate is *confirmed* when the previous frame had a candidate a plausible step away
-(moved at least ``min_step`` but not teleported): two consecutive frames, as vendors do.
+A candidate is *confirmed* when the previous frame had a small blob a plausible step away
+(moved at least ``min_step`` but not teleported): two consecutive frames, as vendors do. That
+blob may have been dropped beside a person: a rat running out from beside a cook counts on its
+first frame in the open (not one dropped only for where people walked).
 """
 
 from dataclasses import dataclass
@@ -190,12 +192,13 @@ class SmallMotionDetector(Perceiver):
         else:  # nothing moving: all of it learns at the normal rate
             cv2.accumulateWeighted(small, bg, cfg.learn_rate)
         self._frames += 1
-        if self._frames < self._quiet:
-            return _empty(False, True)
         if not cv2.countNonZero(mask):  # a still picture: no blob, only the trail fades
             self._fade()
             self._last = np.zeros((0, 2))
-            return _empty(False, False)
+            return _empty(False, self._frames < self._quiet)
+        if self._frames < self._quiet:  # nothing is reported yet, but where people walk is
+            self._sorted(mask)
+            return _empty(False, True)
         return self._blobs(mask, moving, sx, sy)
 
     def _relearn(self, small: NDArray[Any], *, lighting: bool) -> SmallMotionReport:
@@ -205,7 +208,10 @@ class SmallMotionDetector(Perceiver):
         self._frames = 0
         return _empty(lighting, True)
 
-    def _blobs(self, mask: NDArray[Any], moving: NDArray[np.bool_], sx: float, sy: float) -> SmallMotionReport:
+    def _sorted(self, mask: NDArray[Any]) -> tuple[list[Blob], list[tuple[int, int, int, int]], NDArray[Any]]:
+        """The mask's small blobs and large boxes (work pixels), and the trail updated with the
+        large ones: it runs while the background is learnt too, so the first frames reported
+        already know where people walked."""
         cfg = self.config
         h, w = mask.shape
         area_px = float(h * w)
@@ -217,14 +223,26 @@ class SmallMotionDetector(Perceiver):
                 large_boxes.append((x, y, x + bw, y + bh))
             elif area >= cfg.min_area * area_px:
                 small.append(blob)
-        trail = self._trail(large_boxes, (h, w))
+        return small, large_boxes, self._trail(large_boxes, (h, w))
+
+    def _blobs(self, mask: NDArray[Any], moving: NDArray[np.bool_], sx: float, sy: float) -> SmallMotionReport:
+        cfg = self.config
+        h, w = mask.shape
+        area_px = float(h * w)
+        small, large_boxes, trail = self._sorted(mask)
         keep: list[Blob] = []
+        # Small blobs beside a large mover on this frame: dropped, but a candidate on the next
+        # frame a step away from one is confirmed (a rat running out from beside a cook, on its
+        # first frame in the open). Not those dropped only for the trail: the pieces of a cook
+        # who has just fallen apart in a dim picture step out of it together.
+        beside: list[tuple[float, float]] = []
         for x, y, bw, bh, area in small:
             cx, cy = x + bw // 2, y + bh // 2
-            if trail[min(h - 1, cy), min(w - 1, cx)] >= cfg.trail_level:
-                continue  # where a person just walked: a leg, a shoe, a fading trace
-            if not any(self._near(x, y, x + bw, y + bh, big) for big in large_boxes):
+            if any(self._near(x, y, x + bw, y + bh, big) for big in large_boxes):
+                beside.append((x + bw / 2, y + bh / 2))
+            elif trail[min(h - 1, cy), min(w - 1, cx)] < cfg.trail_level:
                 keep.append((x, y, bw, bh, area))
+            # else: where a person just walked: a leg, a shoe, a fading trace
         # The whole view is disturbed (focus lost, the camera moved back, a flash) when many
         # pieces change at once away from any large mover. Nothing is confirmed across such a
         # frame. Pieces of people do not count: a dim cook in a noisy picture falls apart into a
@@ -253,7 +271,7 @@ class SmallMotionDetector(Perceiver):
                 >= cfg.moving_share
             )
             moved = near.any(axis=1) & now
-        self._last = centres
+        self._last = np.concatenate([centres, np.array(beside, np.float64).reshape(-1, 2)])
         boxes = np.array([[x * sx, y * sy, (x + bw) * sx, (y + bh) * sy] for x, y, bw, bh, _ in keep], np.float64)
         fill = np.array([a / max(1, bw * bh) for _, _, bw, bh, a in keep], np.float64)
         candidates = Detections.of(boxes.reshape(-1, 4), np.clip(fill, 0, 1), "small_motion")
