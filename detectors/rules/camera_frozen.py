@@ -11,10 +11,7 @@ from detectors.perception.base import Percepts
 from detectors.perception.health import HealthReport
 from detectors.perception.scene_health import SceneReport
 from detectors.rules.base import NOTHING, Finding, Rule
-
-# The scene plugin judges frames a second apart: a duplicated frame in transit cannot make two of
-# those equal, so one repeat already means a source that repeats its picture.
-MIN_REPEATS = 1
+from detectors.rules.presence import picture_frozen
 
 
 class CameraFrozen(Rule):
@@ -25,6 +22,6 @@ class CameraFrozen(Rule):
 
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
         scene = percepts.get("scene", SceneReport)
-        if scene.identical_frames < MIN_REPEATS or percepts.get("health", HealthReport).blocked:
+        if not picture_frozen(percepts) or percepts.get("health", HealthReport).blocked:
             return NOTHING  # a covered lens shows a flat picture that may repeat: that is camera_blocked
         return Finding(True, 1.0, message=f"picture unchanged in {scene.identical_frames + 1} frames judged in a row")

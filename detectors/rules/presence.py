@@ -16,6 +16,9 @@ from detectors.perception.motion import MotionReport
 from detectors.perception.scene_health import SceneReport
 
 MOVED_SHIFT = 0.02  # share of the diagonal: the camera moved, its zones show something else now
+# The scene plugin judges frames a second apart: a duplicated frame in transit cannot make two of
+# those equal, so one repeat already means a source that repeats its picture.
+FROZEN_REPEATS = 1
 
 
 def persons_seen(percepts: Percepts) -> Detections | None:
@@ -84,10 +87,18 @@ def lens_covered(percepts: Percepts) -> bool:
     return "health" in percepts and percepts.get("health", HealthReport).blocked
 
 
+def picture_frozen(percepts: Percepts) -> bool:
+    """The source repeats one picture (identical frames judged a second apart). False when the
+    scene plugin did not run."""
+    return "scene" in percepts and percepts.get("scene", SceneReport).identical_frames >= FROZEN_REPEATS
+
+
 def picture_unclear(percepts: Percepts) -> bool:
-    """The camera's picture is blurred (softer than its own baseline) or covered, so hats, masks
-    and clothes cannot be told apart: camera_blurred / camera_blocked speak for such frames.
-    False for what did not run or is still learning."""
+    """The camera's picture is blurred (softer than its own baseline), covered or frozen, so hats,
+    masks and clothes cannot be told apart, or not now: camera_blurred / camera_blocked /
+    camera_frozen speak for such frames. A frozen picture judged again and again is one look
+    counted as many: one misread would hold for the whole dwell. False for what did not run or is
+    still learning."""
     if "scene" in percepts and percepts.get("scene", SceneReport).soft:
         return True
-    return lens_covered(percepts)
+    return picture_frozen(percepts) or lens_covered(percepts)

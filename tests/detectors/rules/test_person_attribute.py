@@ -44,10 +44,11 @@ def test_offenders_are_boxed_compliant_and_unseen_people_are_not(cls: type[Perso
 
 @pytest.mark.parametrize(
     "unclear",
-    [{"scene": scene(sharpness=0.4)}, {"health": health(blocked=True)}],
-    ids=["blurred", "covered"],
+    [{"scene": scene(sharpness=0.4)}, {"health": health(blocked=True)}, {"scene": scene(identical=1)}],
+    ids=["blurred", "covered", "frozen"],
 )
-def test_a_blurred_or_covered_picture_judges_nobody(unclear: dict[str, object]) -> None:
+def test_a_blurred_covered_or_frozen_picture_judges_nobody(unclear: dict[str, object]) -> None:
+    """A frozen picture is one look repeated: a misread in it would hold for the whole dwell."""
     rule = NoMask(settings("no_mask"))
     bare = [((10, 10, 60, 200), 0.9, attrs(mask=0.0))]
     assert rule.evaluate(percepts(bare, scene=scene(), health=health()), None, 640, 360).condition
