@@ -30,7 +30,7 @@ from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
 from detectors.perception.head_change import HeadChange, HeadChangeConfig
 from detectors.perception.objects import ObjectDetector, ObjectsConfig
-from detectors.perception.persistence import continued, runs_found, still_missed
+from detectors.perception.persistence import SCORE_DECAY, continued, runs_found, still_missed
 from detectors.perception.tracks import AttributeTracks
 
 HEAD_CROP = 0.4  # top share of a person box searched for a face
@@ -94,6 +94,13 @@ class PeopleConfig(BaseModel):
         description="A person's attributes are the median of their last three measured looks within this many "
         "frames (1.2 s at 5 fps), so one misread look does not stand for seconds; see perception.tracks. "
         "At 15 (3 s) the people rules alerted up to 0.6 s later (medians, tuning seeds), with no fewer false alerts.",
+    )
+    score_decay_frames: int = Field(
+        default=5,
+        ge=1,
+        description="A re-found person's score may fall by persistence.SCORE_DECAY per run at most; runs fewer "
+        "frames apart than this (1 s at 5 fps) cost their share of it, so a person's score fades with time, not "
+        "with how often they are looked at.",
     )
     track_min_score: float = Field(
         default=0.1,
@@ -179,7 +186,8 @@ class PeopleDetector(Perceiver):
             self.heads.looked(image)
             previous = self._last
             known = previous.persons if previous is not None else None
-            fresh = self.detect(picture, self.gate.change_box if second_look else None, known)
+            decay = SCORE_DECAY * min(1.0, self._since / cfg.score_decay_frames)
+            fresh = self.detect(picture, self.gate.change_box if second_look else None, known, decay)
             self._last, missed = self._keep_still(fresh, picture)
             self._pending, self._since = False, 0
             self._confirms = self._confirms + 1 if confirming else 0
@@ -235,13 +243,14 @@ class PeopleDetector(Perceiver):
         image: Image,
         zoom: tuple[float, float, float, float] | None = None,
         known: Detections | None = None,
+        decay: float = SCORE_DECAY,
     ) -> PeopleReport:
         """Run every detector on ``image`` (no gate; memory only through ``known``). With ``zoom``
         (a box of the picture where something changed), a frame in which nobody is found gets a
         second look at a square crop round it, which YOLOX sees at twice the scale of a
         letterboxed 16:9 frame. With ``known`` (the persons of the last run), a person scored
         under the objects' ``min_score`` but at least ``track_min_score`` is kept where it
-        continues one of them, and every person found again keeps most of their score
+        continues one of them, and every person found again keeps their score less ``decay``
         (:func:`detectors.perception.persistence.confirmed`)."""
         floor = self.config.track_min_score if known is not None and len(known) else None
         objects = self.objects.detect(image, floor)
@@ -253,7 +262,7 @@ class PeopleDetector(Perceiver):
         flat = (objects.labels == "person") & (objects.widths > MAX_PERSON_ASPECT * objects.heights)
         objects = objects[~flat]
         if known is not None and len(known):
-            objects = continued(objects, known, self.config.objects.min_score)
+            objects = continued(objects, known, self.config.objects.min_score, decay)
         persons = objects[objects.labels == "person"]
         attributes, faces = self._judge(image, persons, Lighting.of(image))
         return PeopleReport(objects, persons, attributes, faces, True, float(image.mean()))

@@ -20,7 +20,10 @@ is unsure of (under its usual floor) is a person only where it continues one fou
 run, as ByteTrack's second association does: a cook seen walking at 0.8 who stops, front on, in
 dark clothes scores 0.16 and then nothing for seconds (tuning no_uniform seed 0). Kept as the
 person they were, they stay kept while they stand still (above), instead of being lost the moment
-they stopped. Each run without a sure look costs ``SCORE_DECAY``, so such a chain ends in a few runs.
+they stopped. Each run without a sure look costs ``SCORE_DECAY``, so such a chain ends in a few runs;
+runs closer together than a second cost their share of it (the caller's ``decay``): a still cook
+looked at on every frame (a change at their head, a disputed look) lost 0.1 a run, half a point a
+second, and fell under the rules' person threshold while still there (tuning no_hat seed 19).
 """
 
 import numpy as np
@@ -32,7 +35,7 @@ MATCH_IOU = 0.3  # a new box overlapping an old one this much is the same person
 # At most this share of the box's thumbnail pixels changed: nobody left (one who leaves changes
 # most of their box; flames beside a cook at the stove change a little of it).
 STILL_SHARE = 0.25
-SCORE_DECAY = 0.1  # per run, how much of a person's last score a re-found person may lose at most
+SCORE_DECAY = 0.1  # per run a second or more apart, how much of a person's last score a re-found person may lose
 ONCE_SEEN_MISSES = 1  # runs a person found on one run only is kept through
 MIN_KEPT_HEIGHT = 0.75  # a box under this share of the matched person's height is a part of them
 
@@ -108,8 +111,8 @@ def best_match(old: Detections, new: Detections) -> tuple[NDArray[np.intp], NDAr
     return best, matched
 
 
-def confirmed(old: Detections, new: Detections) -> Detections:
-    """``new`` with each score raised to its best-matching ``old`` person's less ``SCORE_DECAY``,
+def confirmed(old: Detections, new: Detections, decay: float = SCORE_DECAY) -> Detections:
+    """``new`` with each score raised to its best-matching ``old`` person's less ``decay``,
     unless the new box is a part of the old one (under ``MIN_KEPT_HEIGHT`` of its height): a box
     round a cook's legs is no sure person, and judged as one it is a cook in dark clothes (fresh
     compliant clip 17050: a legs box scored as its cook's 0.7 made a false no_uniform alert)."""
@@ -117,16 +120,16 @@ def confirmed(old: Detections, new: Detections) -> Detections:
         return new
     best, matched = best_match(old, new)
     matched &= new.heights >= MIN_KEPT_HEIGHT * old.heights[best]
-    floor = np.where(matched, old.scores[best] - SCORE_DECAY, 0.0)
+    floor = np.where(matched, old.scores[best] - decay, 0.0)
     return Detections(new.boxes, np.maximum(new.scores, floor), new.labels)
 
 
-def continued(objects: Detections, known: Detections, sure: float) -> Detections:
+def continued(objects: Detections, known: Detections, sure: float, decay: float = SCORE_DECAY) -> Detections:
     """``objects`` with every person's score raised as :func:`confirmed` does, without the
     persons scored under ``sure`` that this does not lift to it: an unsure box counts only where
     it continues a ``known`` person (the last run's), whole, and not at the end of a chain."""
     person = objects.labels == "person"
     scores = objects.scores.copy()
-    scores[person] = confirmed(known, objects[person]).scores
+    scores[person] = confirmed(known, objects[person], decay).scores
     keep = ~person | (scores >= sure)
     return Detections(objects.boxes[keep], scores[keep], objects.labels[keep])

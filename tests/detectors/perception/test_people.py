@@ -188,3 +188,22 @@ def test_a_look_the_verdict_outvotes_is_confirmed_soon(monkeypatch: pytest.Monke
         assert [r.fresh for r in after] == fresh
         hat = after[-1].attributes[0].hat
         assert hat is not None and (hat < 0.5) == (frames > 0)
+
+
+@pytest.mark.parametrize("decay_frames", [5, 1])
+def test_a_score_fades_with_time_not_with_how_often_a_person_is_looked_at(decay_frames: int) -> None:
+    """Tuning scene no_hat seed 19: a cook at the counter takes the hat off at 31 s; the changes at
+    their head and the disputed looks run the detectors on every frame, and YOLOX scores them
+    0.40-0.70. A run a frame after the last costs a fifth of the per-run decay; at the full decay
+    per run (``score_decay_frames`` 1) their score fell 0.1 a frame, under the rules' 0.45 at 31.8 s."""
+    from tests.detectors.perception.synthetic_frames import frames
+
+    url = "synthetic://kitchen?seed=19&people=3&stove=1&pose=1&clutter=7&noise=2&exposure=1.36&script=no_hat@31.0+15"
+    plugin = PeopleDetector(PeopleConfig(score_decay_frames=decay_frames))
+    lowest = 1.0
+    for t, img in frames(url, 33.2, start=30.0, quality=77):
+        report = plugin.observe(img)
+        if t >= 31.2:  # the cook's feet are at (274, 292)
+            at = [s for b, s in zip(report.persons.boxes, report.persons.scores, strict=True) if b[0] < 274 < b[2]]
+            lowest = min(lowest, max(at, default=0.0))
+    assert (lowest >= 0.45) == (decay_frames == 5), lowest
