@@ -235,8 +235,13 @@ def _hair_above_skin(image: Image, face: Box, lit: Lighting) -> float | None:
     strip = _crop(image, fx1 + 0.2 * fw, top, fx2 - 0.2 * fw, fy1 + 0.6 * fh)
     if strip.shape[0] < 4 or strip.shape[1] < 3 or top < 0:
         return None
-    rows = np.flatnonzero(_skin(strip, lit).mean(axis=1) >= 0.4)
-    if not len(rows):
+    # A skin row with hair under it is no forehead but the head's outline: the blend of a light
+    # wall (a range hood) and dark hair has skin's chroma for a row or two, and the band above it
+    # is the wall, read as a hat (tuning no_hat seed 10: a bare head under the hood, hat 0.67).
+    dark = (strip.max(axis=2) < lit.dark_v).mean(axis=1)
+    skin = np.flatnonzero(_skin(strip, lit).mean(axis=1) >= 0.4)
+    rows = [r for r in skin if r + 1 >= len(dark) or dark[r + 1 : r + 5].mean() < 0.5]
+    if not rows:
         return None
     band = strip[max(0, int(rows[0]) - max(2, round(HAT_BAND * fw))) : int(rows[0])]
     return _fraction(_light(band, lit)) if band.shape[0] >= 2 else None

@@ -216,3 +216,16 @@ def test_a_face_masked_to_the_eyes_is_found_from_its_cheeks() -> None:
         a = judge(img, box, None, lit)
         assert a.hat is not None and (a.hat > 0.5 if hat else a.hat < 0.2), (hat, a)
         assert a.mask is not None and a.mask > 0.5
+
+
+def test_the_outline_of_dark_hair_under_a_light_hood_is_no_forehead() -> None:
+    """Tuning scene no_hat seed 10 at 38 s: a bare head right under the range hood, BlazeFace's box
+    from the hair's top. The blend of the grey hood and the brown hair has skin's chroma along the
+    head's outline; taken for the forehead, it put the band above on the hood: a hat (0.78)."""
+    from tests.detectors.perception.synthetic_frames import frames
+
+    url = "synthetic://kitchen?seed=10&people=1&stove=1&pose=1&clutter=3&noise=1&exposure=1.26&script=no_hat@35.1+15"
+    img = next(img for _, img in frames(url, 38.2, start=38.0, quality=54))
+    face = (386.0, 82.8, 410.1, 106.9)  # what BlazeFace finds there
+    a = judge(img, (360.0, 81.0, 431.0, 255.0), face, Lighting.of(img))
+    assert a.face_found and a.hat is not None and a.hat < 0.2, a
