@@ -2,7 +2,8 @@
 
 The reference is learnt per zone when the detector starts (so start it with the bins closed):
 the median of ``REF_SAMPLES`` views of the zone taken ``REF_STRIDE`` frames apart, each only
-while nobody and nothing moving is over the zone. A cook standing at the bin during the first
+while nobody and nothing moving is over the zone, and all of them alike (each as similar to
+their median as the rule asks of a closed lid). A cook standing at the bin during the first
 seconds would otherwise become part of "closed", and the bin would differ once they left. Per
 frame the zone's pattern is correlated with the reference's (the zone_state plugin's pictures);
 below a sensitivity-dependent similarity the lid is taken as open. While someone stands at the
@@ -95,7 +96,16 @@ class BinOpen(Rule):
         views.append(view.copy())
         self._since[zone_id] = 1
         if len(views) >= REF_SAMPLES:
-            self._refs[zone_id] = np.median(np.stack(views), axis=0).astype(np.float32)
+            reference = np.median(np.stack(views), axis=0).astype(np.float32)
+            if any((pattern_similarity(reference, v) or 0.0) < self.min_similarity for v in views):
+                # The zone changed while it was learnt: a cook the person detector did not find
+                # (YOLOX scored four standing cooks under 0.2 for 5 s in fresh compliant clip
+                # 18003) stood with an arm over the bin for half the views, and the median took
+                # the arm for the closed lid. Views that disagree are no closed state: the oldest
+                # goes, and learning goes on until REF_SAMPLES views in a row agree.
+                views.pop(0)
+                return
+            self._refs[zone_id] = reference
             del self._views[zone_id]
 
     def _obstructed(self, percepts: Percepts, box: tuple[float, float, float, float]) -> bool:

@@ -242,3 +242,18 @@ def test_camera_displaced_sensitivity() -> None:
 def test_camera_frozen(identical: int, blocked: bool, expected: bool) -> None:
     p = Percepts({"scene": scene(identical=identical), "health": health(blocked)})
     assert CameraFrozen(settings("camera_frozen")).evaluate(p, None, W, H).condition is expected
+
+
+def test_views_that_disagree_are_no_closed_reference() -> None:
+    """A cook the person detector does not find stands with an arm over the bin for the first
+    views, then walks off (fresh compliant clip 18003): the median of those views is the arm, and
+    the closed lid differed from it ever after. Learning goes on until the views agree."""
+    rule = BinOpen(settings("bin_open"))
+    arm = zone_state(True)  # something over the lid that is not the closed lid
+    for i in range(2 * REF_SAMPLES * REF_STRIDE):
+        state = arm if i < (REF_SAMPLES // 2 + 1) * REF_STRIDE else zone_state(False)
+        p = Percepts({"zone_state": state, "scene": scene(), "motion": motion()})
+        assert not rule.evaluate(p, BIN, W, H).condition
+    assert "bin" in rule._refs
+    assert not rule.evaluate(bin_percepts(False), BIN, W, H).condition  # the closed lid is closed
+    assert rule.evaluate(bin_percepts(True), BIN, W, H).condition
