@@ -99,7 +99,7 @@ class BinOpen(Rule):
             reference = np.median(np.stack(views), axis=0).astype(np.float32)
             if any((pattern_similarity(reference, v) or 0.0) < self.min_similarity for v in views):
                 # The zone changed while it was learnt: a cook the person detector did not find
-                # (YOLOX scored four standing cooks under 0.2 for 5 s in fresh compliant clip
+                # (YOLOX found none of four standing cooks for 5 s in fresh compliant clip
                 # 18003) stood with an arm over the bin for half the views, and the median took
                 # the arm for the closed lid. Views that disagree are no closed state: the oldest
                 # goes, and learning goes on until REF_SAMPLES views in a row agree.
