@@ -6,8 +6,9 @@ light work clothes (:mod:`detectors.perception.attributes`). When nothing change
 run the previous result is returned (``fresh`` False), so a static kitchen costs a thumbnail.
 
 YOLOX-Nano misses a person now and then (a grey jacket before grey cabinets, an unlucky pose).
-A person missed where the picture did not change is kept, and a box the detector is unsure of
-counts where it continues a person of the last run (:mod:`detectors.perception.persistence`),
+A person missed where the picture did not change is kept, one missed a step from where they
+were is found there by their looks (:mod:`detectors.perception.relocate`), and a box the detector
+is unsure of counts where it continues a person of the last run (:mod:`detectors.perception.persistence`),
 and a change in which nobody was found, or a run that missed somebody, is looked at again a few
 times (``relook_frames``): a person who stands still makes no further change, so one miss would
 otherwise blind the plugin until the gate's 30 s safety net. A kept person is judged again on the
@@ -25,12 +26,22 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections, FloatArray
 from detectors.perception.attributes import UNKNOWN, Lighting, PersonAttributes, judge
-from detectors.perception.base import Image, Perceiver, Pixels, pixels
+from detectors.perception.base import Image, Perceiver, Pixels, pixels, to_small_grey
 from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
 from detectors.perception.head_change import HeadChange, HeadChangeConfig
 from detectors.perception.objects import ObjectDetector, ObjectsConfig
-from detectors.perception.persistence import SCORE_DECAY, continued, runs_found, still_missed
+from detectors.perception.persistence import (
+    MATCH_IOU,
+    SCORE_DECAY,
+    continued,
+    iou,
+    keepable,
+    runs_found,
+    still_missed,
+)
+from detectors.perception.relocate import WIDTH as RELOCATE_WIDTH
+from detectors.perception.relocate import relocated
 from detectors.perception.tracks import AttributeTracks
 
 HEAD_CROP = 0.4  # top share of a person box searched for a face
@@ -95,6 +106,12 @@ class PeopleConfig(BaseModel):
         "frames (1.2 s at 5 fps), so one misread look does not stand for seconds; see perception.tracks. "
         "At 15 (3 s) the people rules alerted up to 0.6 s later (medians, tuning seeds), with no fewer false alerts.",
     )
+    relocate_missed: bool = Field(
+        default=True,
+        description="A missed person whose box changed is looked for a step away by their looks on the last run "
+        "(perception.relocate) and kept where found: a cook who stops where YOLOX cannot see them (a white jacket "
+        "before a white wall) is not lost on the frame they stop.",
+    )
     score_decay_frames: int = Field(
         default=5,
         ge=1,
@@ -149,6 +166,7 @@ class PeopleDetector(Perceiver):
         self.runs = 0  # how often the detectors actually ran (for benchmarks)
         self.tracks = AttributeTracks(cfg.attribute_window_frames)
         self._frame = 0  # frames observed
+        self._seen: np.ndarray | None = None  # the grey thumbnail of the last run's frame (perception.relocate)
 
     def reset(self) -> None:
         self.gate.reset()
@@ -160,6 +178,7 @@ class PeopleDetector(Perceiver):
         self._misses = np.zeros(0, np.int_)
         self._hits = np.zeros(0, np.int_)
         self.tracks.reset()
+        self._seen = None
 
     def observe(self, image: Pixels) -> PeopleReport:
         self._since += 1
@@ -188,7 +207,9 @@ class PeopleDetector(Perceiver):
             known = previous.persons if previous is not None else None
             decay = SCORE_DECAY * min(1.0, self._since / cfg.score_decay_frames)
             fresh = self.detect(picture, self.gate.change_box if second_look else None, known, decay)
-            self._last, missed = self._keep_still(fresh, picture)
+            thumb = to_small_grey(image, RELOCATE_WIDTH)[0] if cfg.relocate_missed else None
+            self._last, missed = self._keep_still(fresh, picture, thumb)
+            self._seen = thumb
             self._pending, self._since = False, 0
             self._confirms = self._confirms + 1 if confirming else 0
             self.runs += 1
@@ -203,18 +224,22 @@ class PeopleDetector(Perceiver):
         last = self._last
         return PeopleReport(last.objects, last.persons, last.attributes, last.faces, False, last.brightness)
 
-    def _keep_still(self, fresh: PeopleReport, image: Image) -> tuple[PeopleReport, int]:
+    def _keep_still(self, fresh: PeopleReport, image: Image, thumb: np.ndarray | None) -> tuple[PeopleReport, int]:
         """``fresh`` plus the persons of the last run it missed who cannot have left (see
-        :mod:`detectors.perception.persistence`), and how many those are. A kept person is judged
-        again on ``image``: the picture under them changed little, but a hat taken off or a mask
-        pulled down is that little (their old attributes said "hat" for seconds after it was off)."""
+        :mod:`detectors.perception.persistence`) or who are found a step away by their looks
+        (:mod:`detectors.perception.relocate`, on ``thumb``), and how many those are. A kept person
+        is judged again on ``image``: the picture under them changed little, but a hat taken off or
+        a mask pulled down is that little (their old attributes said "hat" for seconds after it was off)."""
         old, misses, hits, width = self._last, self._misses, self._hits, image.shape[1]
         kept = np.zeros(0, np.intp)
+        moved: dict[int, np.ndarray] = {}
         found = np.ones(len(fresh.persons), np.int_)  # runs that found each fresh person
         if old is not None and len(misses) == len(hits) == len(old.persons):
             kept = still_missed(
                 old.persons, fresh.persons, self.gate.changed, width, misses, self.config.keep_missed_runs, hits
             )
+            moved = self._relocated(old.persons, fresh.persons, set(kept.tolist()), thumb, width)
+            kept = np.concatenate([kept, np.array(list(moved), np.intp)])
             found = runs_found(old.persons, hits, fresh.persons)
         self._hits = np.concatenate([found, hits[kept]])
         self._misses = np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
@@ -226,6 +251,12 @@ class PeopleDetector(Perceiver):
         persons = fresh.persons  # scores already raised by those they continue (detect's ``known``)
         others = fresh.objects[fresh.objects.labels != "person"]
         carried = old.persons[kept]
+        if moved:
+            carried = Detections(
+                np.array([moved.get(int(i), b) for i, b in zip(kept, carried.boxes, strict=True)]),
+                carried.scores,
+                carried.labels,
+            )
         attributes, faces = self._judge(image, carried, Lighting.of(image)) if len(kept) else ((), Detections.empty())
         everybody = Detections.concat(persons, carried)
         report = PeopleReport(
@@ -237,6 +268,22 @@ class PeopleDetector(Perceiver):
             fresh.brightness,
         )
         return report, len(kept)
+
+    def _relocated(
+        self, old: Detections, fresh: Detections, still: set[int], thumb: np.ndarray | None, width: int
+    ) -> dict[int, np.ndarray]:
+        """The ``old`` persons ``fresh`` misses, who may be kept but are not ``still``, found a
+        step away on ``thumb`` (by index: their new boxes); none found where a fresh person is."""
+        if thumb is None or self._seen is None:
+            return {}
+        out: dict[int, np.ndarray] = {}
+        for i in keepable(old, fresh, self._misses, self.config.keep_missed_runs, self._hits):
+            if i in still:
+                continue
+            box = relocated(self._seen, thumb, old.boxes[i], width)
+            if box is not None and not (len(fresh) and iou(box[None], fresh.boxes).max() >= MATCH_IOU):
+                out[i] = box
+        return out
 
     def detect(
         self,

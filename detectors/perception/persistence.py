@@ -78,16 +78,27 @@ def still_missed(
     that found each, says one). None when the picture's change is unknown."""
     if changed is None or not len(old):
         return np.zeros(0, np.intp)
+    keep = [
+        i
+        for i in keepable(old, new, misses, max_misses, hits)
+        if changed_share(changed, old.boxes[i], width) <= STILL_SHARE
+    ]
+    return np.array(keep, np.intp)
+
+
+def keepable(
+    old: Detections, new: Detections, misses: NDArray[np.int_], max_misses: int, hits: NDArray[np.int_] | None = None
+) -> list[int]:
+    """Indices of the ``old`` persons that ``new`` misses and that may still be kept: missed
+    fewer than ``max_misses`` runs in a row so far (fewer than ``ONCE_SEEN_MISSES`` when ``hits``,
+    the runs that found each, says one)."""
+    if not len(old):
+        return []
     found = iou(old.boxes, new.boxes).max(axis=1) >= MATCH_IOU if len(new) else np.zeros(len(old), bool)
     limits = np.full(len(old), max_misses)
     if hits is not None:
         limits = np.where(hits >= 2, max_misses, min(max_misses, ONCE_SEEN_MISSES))
-    keep = [
-        i
-        for i in range(len(old))
-        if not found[i] and misses[i] < limits[i] and changed_share(changed, old.boxes[i], width) <= STILL_SHARE
-    ]
-    return np.array(keep, np.intp)
+    return [i for i in range(len(old)) if not found[i] and misses[i] < limits[i]]
 
 
 def runs_found(old: Detections, old_hits: NDArray[np.int_], new: Detections) -> NDArray[np.int_]:

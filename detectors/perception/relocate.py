@@ -1,0 +1,61 @@
+"""A missed person found again by their looks, a step from where the last run saw them.
+
+:func:`detectors.perception.persistence.still_missed` keeps a person the detector missed while
+the picture under their box has not changed: nobody leaves without the pixels changing. A cook
+who walks a step and stops *has* changed their old box, and YOLOX-Nano can miss them where they
+stop for seconds on end: a white jacket before a white tiled wall (fresh no_hat seed 13011: the
+cook took the hat off while walking, stopped, and was found on no run for 8 s; nothing kept them,
+so no_chef_hat never saw the bare head).
+
+So the middle of their box on the last run's grey thumbnail (their body, little of the wall
+beside it) is looked for around the box on this frame's (normalised cross-correlation, which
+divides out a change of gain). Where it matches closely (``MIN_MATCH``) a step away, they are kept
+there: the next run's still test then holds them where they stand. A person who walked out of the
+picture, or behind a colleague, matches nothing that well.
+"""
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from detectors.detections import FloatArray
+
+WIDTH = 320  # the grey thumbnail searched (the one small movers and zone states use)
+CORE = 0.6  # the middle share of the box's width taken as the person's look
+SEARCH_X = 1.5  # searched this many box widths left and right of the box
+SEARCH_Y = 0.15  # and this share of its height up and down (a step changes the feet's row little)
+MIN_MATCH = 0.8  # correlation needed to be the same person
+MIN_PIXELS = 6  # a core narrower or shorter than this many thumbnail pixels is too small to match
+MIN_CONTRAST = 4.0  # grey-level spread the core needs: a patch of bare wall matches any wall
+
+
+def relocated(before: NDArray[np.float32], now: NDArray[np.float32], box: FloatArray, width: int) -> FloatArray | None:
+    """``box`` (pixels of a picture ``width`` wide) moved to where its middle, as the thumbnail
+    ``before`` shows it, is found on the thumbnail ``now``; None when it is found nowhere near
+    (or ``before`` and ``now`` differ in size)."""
+    if before.shape != now.shape:
+        return None
+    s = now.shape[1] / width
+    x1, y1, x2, y2 = (float(v) * s for v in box)
+    bw, bh = x2 - x1, y2 - y1
+    cx1, cx2 = round(x1 + bw * (1 - CORE) / 2), round(x2 - bw * (1 - CORE) / 2)
+    ty1, ty2 = max(0, round(y1)), min(now.shape[0], round(y2))
+    cx1, cx2 = max(0, cx1), min(now.shape[1], cx2)
+    if cx2 - cx1 < MIN_PIXELS or ty2 - ty1 < MIN_PIXELS:
+        return None
+    template = before[ty1:ty2, cx1:cx2]
+    if float(template.std()) < MIN_CONTRAST:
+        return None
+    dx, dy = round(SEARCH_X * bw), round(SEARCH_Y * bh)
+    sx1, sy1 = max(0, cx1 - dx), max(0, ty1 - dy)
+    sx2, sy2 = min(now.shape[1], cx2 + dx), min(now.shape[0], ty2 + dy)
+    area = now[sy1:sy2, sx1:sx2]
+    if area.shape[0] < template.shape[0] or area.shape[1] < template.shape[1]:
+        return None
+    scores = cv2.matchTemplate(area, template, cv2.TM_CCOEFF_NORMED)
+    _, best, _, (bx, by) = cv2.minMaxLoc(scores)
+    if not np.isfinite(best) or best < MIN_MATCH:
+        return None
+    shift_x, shift_y = (sx1 + bx - cx1) / s, (sy1 + by - ty1) / s
+    out: FloatArray = np.asarray(box, np.float64) + np.array([shift_x, shift_y, shift_x, shift_y])
+    return out

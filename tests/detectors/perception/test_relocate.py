@@ -1,0 +1,49 @@
+"""A missed person found again a step from where the last run saw them."""
+
+import numpy as np
+
+from detectors.perception.relocate import relocated
+
+
+def wall(seed: int = 0) -> np.ndarray:
+    """A 320x180 grey thumbnail: a light tiled wall over a darker floor, with sensor noise."""
+    rng = np.random.default_rng(seed)
+    img = np.full((180, 320), 215.0, np.float32)
+    img[::12, :] = 190.0  # grout lines
+    img[:, ::12] = 190.0
+    img[120:, :] = 120.0
+    return img + rng.normal(0, 2, img.shape).astype(np.float32)
+
+
+def with_person(img: np.ndarray, x: int) -> np.ndarray:
+    """A person 30 px wide with their left edge at ``x``: dark hair, light jacket, dark trousers."""
+    out = img.copy()
+    out[40:48, x + 10 : x + 20] = 70.0  # hair
+    out[48:56, x + 10 : x + 20] = 180.0  # face
+    out[56:95, x + 3 : x + 27] = 240.0  # jacket
+    out[60:95, x + 14 : x + 16] = 200.0  # buttons' placket
+    out[95:130, x + 8 : x + 22] = 60.0  # trousers
+    return out
+
+
+# The person's box on a 640-wide picture (the thumbnail is half as wide).
+BOX = np.array([2 * 100, 2 * 38, 2 * 130, 2 * 132], np.float64)
+
+
+def test_a_person_who_took_a_step_is_found_where_they_stopped() -> None:
+    before, now = with_person(wall(0), 100), with_person(wall(1), 88)  # 12 thumbnail pixels left
+    moved = relocated(before, now, BOX, 640)
+    assert moved is not None
+    assert np.allclose(moved, BOX + np.array([-24, 0, -24, 0]), atol=2.5), moved
+
+
+def test_a_person_who_left_is_found_nowhere() -> None:
+    before = with_person(wall(0), 100)
+    assert relocated(before, wall(1), BOX, 640) is None
+    assert relocated(before, with_person(wall(1), 200), BOX, 640) is None  # too far for a step
+
+
+def test_a_box_on_a_bare_wall_or_of_another_size_matches_nothing() -> None:
+    flat = np.full((180, 320), 200.0, np.float32)
+    assert relocated(flat, flat, BOX, 640) is None  # no contrast: any wall would match
+    assert relocated(with_person(wall(0), 100), np.zeros((90, 160), np.float32), BOX, 640) is None
