@@ -37,6 +37,10 @@ MAX_FACE_SHARE = 0.6  # a face is at most this share of its person box's width
 MIN_FACE_SHARE = 0.2  # and at least this share (a head is about a third of a person's width)
 OPEN_KERNEL = np.ones((2, 2), np.uint8)
 MAX_FACE_OFFSET = 0.25  # a face's centre is at most this share of the box width off its middle
+# A face starts under the hair or the hat, at least this share of the person's height under the
+# box's top: skin-coloured there is the background past the head (a jar on the shelf behind a
+# hat's top made a masked cook's "face", fresh compliant clip 19048).
+MIN_FACE_TOP = 0.03
 # Rows of a person box judged for a hat's top, in box heights from its top: not the very top, which
 # a loose box fills with the wall behind a bare head.
 CROWN = (0.02, 0.09)
@@ -63,6 +67,11 @@ MAX_HAT_FACE_HAIR = 0.3
 MIN_HAT_INSIDE = 0.6
 HAT_ABOVE_INSIDE = 0.2
 WHITE_MAX_SATURATION = 40
+HAIR_ROWS = 4  # rows under a skin row looked at for hair (the head's outline is skin-coloured)
+# Hair is dark with specks of skin's colour (its blend with the light between strands): rows under
+# a face's top row at least this share dark are hair, not forehead (an eyebrow darkens one row).
+UNDER_HAIR = 0.3
+MAX_HAIR_IN_FACE = 0.6  # an estimated face's top is moved down under hair by at most this share of its height
 
 
 @dataclass(frozen=True)
@@ -176,10 +185,11 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
         for bx, by, bw, bh, n in stats[1:]
         if n >= 4
         and bx > 0
-        and by > 0
+        and by >= max(1.0, MIN_FACE_TOP * ph)
         and bx + bw < skin.shape[1]
         and abs(bx + 0.5 * bw - middle) <= MAX_FACE_OFFSET * pw
     ]
+    dark = area.max(axis=2) < lit.dark_v
     seeds = [p for p in parts if p[2] >= MIN_FACE_PX and p[4] >= 0.1 * p[2] * p[2] and p[2] <= MAX_FACE_SHARE * pw]
     seeds += _cheeks(parts, pw, middle)
     if not seeds:
@@ -200,8 +210,24 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
     # Skin reaching round a mask to the chin gives the face's height; a blob cut short by the
     # mask (forehead and eyes only) does not, and a face is about as tall as wide from the hairline.
     fh = min(float(bh), 1.3 * bw) if bh >= 0.6 * bw else float(bw)
-    fx1, fy1 = ax1 + bx, ay1 + by
-    return (fx1, fy1, fx1 + bw, fy1 + fh)
+    below = _under_hair(dark, by, bx, bw, fh)  # a face does not start in the hair
+    if below is None:
+        return None  # hair and its outline, no face
+    fx1, fy1 = ax1 + bx, ay1 + below
+    return (fx1, fy1, fx1 + bw, fy1 + fh - (below - by))
+
+
+def _under_hair(dark: BoolImage, top: int, left: int, width: int, height: float) -> int | None:
+    """The first row from ``top``, in the upper part of a face (``left``, ``width``), that is not
+    hair and has no hair under it (the head's outline is skin-coloured above the hair); None when
+    there is none: the "face" is hair. A face masked up to the hairline shows no skin but at its
+    sides, and the skin pieces found there start in the hair (fresh no_hat seed 13011: the wall
+    above the hair read as a hat)."""
+    middle = dark[:, left + width // 5 : left + width - width // 5]
+    for row in range(top, min(len(middle) - 1, top + int(MAX_HAIR_IN_FACE * height))):
+        if middle[row].mean() < 0.5 and middle[row + 1 : row + 1 + HAIR_ROWS].mean() < UNDER_HAIR:
+            return row
+    return None
 
 
 Part = tuple[int, int, int, int, int]  # a skin piece: top, left, width, height, pixels
@@ -240,7 +266,7 @@ def _hair_above_skin(image: Image, face: Box, lit: Lighting) -> float | None:
     # is the wall, read as a hat (tuning no_hat seed 10: a bare head under the hood, hat 0.67).
     dark = (strip.max(axis=2) < lit.dark_v).mean(axis=1)
     skin = np.flatnonzero(_skin(strip, lit).mean(axis=1) >= 0.4)
-    rows = [r for r in skin if r + 1 >= len(dark) or dark[r + 1 : r + 5].mean() < 0.5]
+    rows = [r for r in skin if r + 1 >= len(dark) or dark[r + 1 : r + 1 + HAIR_ROWS].mean() < 0.5]
     if not rows:
         return None
     band = strip[max(0, int(rows[0]) - max(2, round(HAT_BAND * fw))) : int(rows[0])]
@@ -284,6 +310,10 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
     torso = _crop(image, x1 + 0.25 * pw, y1 + 0.3 * ph, x2 - 0.25 * pw, y1 + 0.55 * ph)
     uniform = _fraction(_light(torso, lit)) if torso.size else None
     face = _lit(image, face, lit)
+    if face is not None and abs((face[0] + face[2]) / 2 - (x1 + x2) / 2) > MAX_FACE_OFFSET * pw:
+        # Not this person's face: BlazeFace found "a face" in the flames and the stove's dark
+        # band beside a masked cook's head (fresh compliant clip 19036: no mask, 0.06).
+        face = None
     above = _read_band(image, face, lit) if face is not None else None
     rejected = None
     if face is not None and above is not None and (not above.on_head or _hat_top(image, face, above, lit)):
