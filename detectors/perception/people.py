@@ -208,7 +208,7 @@ class PeopleDetector(Perceiver):
             decay = SCORE_DECAY * min(1.0, self._since / cfg.score_decay_frames)
             fresh = self.detect(picture, self.gate.change_box if second_look else None, known, decay)
             thumb = to_small_grey(image, RELOCATE_WIDTH)[0] if cfg.relocate_missed else None
-            self._last, missed = self._keep_still(fresh, picture, thumb)
+            self._last, missed = self._keep_still(fresh, picture, thumb, self._since)
             self._seen = thumb
             self._pending, self._since = False, 0
             self._confirms = self._confirms + 1 if confirming else 0
@@ -224,12 +224,15 @@ class PeopleDetector(Perceiver):
         last = self._last
         return PeopleReport(last.objects, last.persons, last.attributes, last.faces, False, last.brightness)
 
-    def _keep_still(self, fresh: PeopleReport, image: Image, thumb: np.ndarray | None) -> tuple[PeopleReport, int]:
+    def _keep_still(
+        self, fresh: PeopleReport, image: Image, thumb: np.ndarray | None, frames: int = 1
+    ) -> tuple[PeopleReport, int]:
         """``fresh`` plus the persons of the last run it missed who cannot have left (see
         :mod:`detectors.perception.persistence`) or who are found a step away by their looks
-        (:mod:`detectors.perception.relocate`, on ``thumb``), and how many those are. A kept person
-        is judged again on ``image``: the picture under them changed little, but a hat taken off or
-        a mask pulled down is that little (their old attributes said "hat" for seconds after it was off)."""
+        (:mod:`detectors.perception.relocate`, on ``thumb``, ``frames`` after the last run), and how
+        many those are. A kept person is judged again on ``image``: the picture under them changed
+        little, but a hat taken off or a mask pulled down is that little (their old attributes said
+        "hat" for seconds after it was off)."""
         old, misses, hits, width = self._last, self._misses, self._hits, image.shape[1]
         kept = np.zeros(0, np.intp)
         moved: dict[int, np.ndarray] = {}
@@ -238,7 +241,7 @@ class PeopleDetector(Perceiver):
             kept = still_missed(
                 old.persons, fresh.persons, self.gate.changed, width, misses, self.config.keep_missed_runs, hits
             )
-            moved = self._relocated(old.persons, fresh.persons, set(kept.tolist()), thumb, width)
+            moved = self._relocated(old.persons, fresh.persons, set(kept.tolist()), thumb, width, frames)
             kept = np.concatenate([kept, np.array(list(moved), np.intp)])
             found = runs_found(old.persons, hits, fresh.persons)
         self._hits = np.concatenate([found, hits[kept]])
@@ -270,7 +273,7 @@ class PeopleDetector(Perceiver):
         return report, len(kept)
 
     def _relocated(
-        self, old: Detections, fresh: Detections, still: set[int], thumb: np.ndarray | None, width: int
+        self, old: Detections, fresh: Detections, still: set[int], thumb: np.ndarray | None, width: int, frames: int
     ) -> dict[int, np.ndarray]:
         """The ``old`` persons ``fresh`` misses, who may be kept but are not ``still``, found a
         step away on ``thumb`` (by index: their new boxes); none found where a fresh person is."""
@@ -280,7 +283,7 @@ class PeopleDetector(Perceiver):
         for i in keepable(old, fresh, self._misses, self.config.keep_missed_runs, self._hits):
             if i in still:
                 continue
-            box = relocated(self._seen, thumb, old.boxes[i], width)
+            box = relocated(self._seen, thumb, old.boxes[i], width, frames)
             if box is not None and not (len(fresh) and iou(box[None], fresh.boxes).max() >= MATCH_IOU):
                 out[i] = box
         return out

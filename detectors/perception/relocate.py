@@ -22,17 +22,23 @@ from detectors.detections import FloatArray
 
 WIDTH = 320  # the grey thumbnail searched (the one small movers and zone states use)
 CORE = 0.6  # the middle share of the box's width taken as the person's look
-SEARCH_X = 1.5  # searched this many box widths left and right of the box
+SEARCH_X = 1.5  # searched at most this many box widths left and right of the box
+STEP_X = 0.5  # and at most this many box widths per frame since the last run (a brisk walk: 0.3)
 SEARCH_Y = 0.15  # and this share of its height up and down (a step changes the feet's row little)
 MIN_MATCH = 0.8  # correlation needed to be the same person
 MIN_PIXELS = 6  # a core narrower or shorter than this many thumbnail pixels is too small to match
 MIN_CONTRAST = 4.0  # grey-level spread the core needs: a patch of bare wall matches any wall
 
 
-def relocated(before: NDArray[np.float32], now: NDArray[np.float32], box: FloatArray, width: int) -> FloatArray | None:
+def relocated(
+    before: NDArray[np.float32], now: NDArray[np.float32], box: FloatArray, width: int, frames: int = 1
+) -> FloatArray | None:
     """``box`` (pixels of a picture ``width`` wide) moved to where its middle, as the thumbnail
-    ``before`` shows it, is found on the thumbnail ``now``; None when it is found nowhere near
-    (or ``before`` and ``now`` differ in size)."""
+    ``before`` shows it, is found on the thumbnail ``now``, ``frames`` frames later; None when it
+    is found nowhere a person could have walked to (or ``before`` and ``now`` differ in size).
+    The search is bounded by a walk: searched wider, a walking cook the detector missed for a
+    frame was "found" 1.2 box widths on, on the stove, and tended it for a second (tuning
+    stove_unattended seed 6)."""
     if before.shape != now.shape:
         return None
     s = now.shape[1] / width
@@ -46,7 +52,7 @@ def relocated(before: NDArray[np.float32], now: NDArray[np.float32], box: FloatA
     template = before[ty1:ty2, cx1:cx2]
     if float(template.std()) < MIN_CONTRAST:
         return None
-    dx, dy = round(SEARCH_X * bw), round(SEARCH_Y * bh)
+    dx, dy = round(min(SEARCH_X, STEP_X * max(1, frames)) * bw), round(SEARCH_Y * bh)
     sx1, sy1 = max(0, cx1 - dx), max(0, ty1 - dy)
     sx2, sy2 = min(now.shape[1], cx2 + dx), min(now.shape[0], ty2 + dy)
     area = now[sy1:sy2, sx1:sx2]

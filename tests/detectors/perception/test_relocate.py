@@ -47,3 +47,12 @@ def test_a_box_on_a_bare_wall_or_of_another_size_matches_nothing() -> None:
     flat = np.full((180, 320), 200.0, np.float32)
     assert relocated(flat, flat, BOX, 640) is None  # no contrast: any wall would match
     assert relocated(with_person(wall(0), 100), np.zeros((90, 160), np.float32), BOX, 640) is None
+
+
+def test_the_search_is_bounded_by_a_walk_since_the_last_run() -> None:
+    """A person's look 24 thumbnail pixels (0.8 box widths) on is not them one frame later (a
+    brisk walk covers 0.3 box widths a frame), but can be three frames later."""
+    before, now = with_person(wall(0), 100), with_person(wall(1), 76)
+    assert relocated(before, now, BOX, 640, frames=1) is None
+    moved = relocated(before, now, BOX, 640, frames=3)
+    assert moved is not None and np.allclose(moved, BOX + np.array([-48, 0, -48, 0]), atol=2.5), moved
