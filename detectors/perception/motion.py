@@ -5,7 +5,7 @@ brightness jumps or most of the picture changes at once, the background is re-le
 The result doubles as the motion gate for heavier detectors.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import cv2
@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
-from detectors.detections import Detections
+from detectors.detections import Detections, FloatArray
 from detectors.perception.base import Perceiver, Pixels, to_small_grey
 
 
@@ -54,12 +54,16 @@ class MotionConfig(BaseModel):
 
 @dataclass(frozen=True, eq=False)
 class MotionReport:
-    """Moving blobs in pixels of the input picture (label ``motion``)."""
+    """Moving blobs in pixels of the input picture (label ``motion``). ``moving``: per blob, the
+    share of its pixels that changed since the previous frame (empty: not known). A blob where
+    nothing moves now is something that changed and stays: a pot put down, or the ghost of a
+    cook who stood still a long time and walked off, until the background absorbs it."""
 
     detections: Detections
     foreground_fraction: float
     lighting_change: bool
     learning: bool
+    moving: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 class MotionDetector(Perceiver):
@@ -105,8 +109,9 @@ class MotionDetector(Perceiver):
             cv2.accumulateWeighted(small, bg, cfg.learn_rate)
             return MotionReport(Detections.empty(), fraction, lighting_change=False, learning=False)
         mask: NDArray[Any] = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, self._close, iterations=2)
-        self._learn(small, mask, prev, threshold, mean_now)
-        return MotionReport(self._blobs(mask, sx, sy), fraction, lighting_change=False, learning=False)
+        moving = self._learn(small, mask, prev, threshold, mean_now)
+        blobs, shares = self._blobs(mask, sx, sy, moving)
+        return MotionReport(blobs, fraction, lighting_change=False, learning=False, moving=shares)
 
     def _relearn(self, small: NDArray[Any]) -> MotionReport:
         self._background = small.copy()
@@ -114,35 +119,44 @@ class MotionDetector(Perceiver):
 
     def _learn(
         self, small: NDArray[Any], mask: NDArray[Any], prev: NDArray[Any] | None, threshold: float, mean_now: float
-    ) -> None:
+    ) -> NDArray[np.bool_] | None:
         """Learn slowly only under blobs that move now; what changed and then stays still (the
         ghost a cook leaves where they stood a long time, a pot put down) is absorbed faster
         than the background learns (``still_learn_factor``), in about two seconds. People
-        standing still are the person detector's job."""
+        standing still are the person detector's job. Returns where the picture changed since
+        ``prev`` (None without one)."""
         cfg = self.config
         bg = self._background
         assert bg is not None
         changed = mask > 0
         slow = changed
+        step = None
         if prev is not None and prev.shape == small.shape:
             gain = np.float32((mean_now + 1.0) / (cv2.mean(prev)[0] + 1.0))
-            moving = (cv2.absdiff(small, prev * gain) > threshold).view(np.uint8)
-            slow = changed & (cv2.dilate(moving, self._close, iterations=2) > 0)
+            step = cv2.absdiff(small, prev * gain) > threshold
+            slow = changed & (cv2.dilate(step.view(np.uint8), self._close, iterations=2) > 0)
         # bg += rate * (small - bg), a rate per region, as masked OpenCV updates (one pass each).
         regions = ((~changed, cfg.learn_rate), (changed & ~slow, min(1.0, cfg.learn_rate * cfg.still_learn_factor)))
         for region, rate in (*regions, (slow, cfg.learn_rate * cfg.foreground_learn_factor)):
             cv2.accumulateWeighted(small, bg, rate, mask=region.view(np.uint8))
+        return step
 
-    def _blobs(self, mask: NDArray[Any], sx: float, sy: float) -> Detections:
-        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    def _blobs(
+        self, mask: NDArray[Any], sx: float, sy: float, moving: NDArray[np.bool_] | None
+    ) -> tuple[Detections, FloatArray]:
+        """The blobs of ``mask`` and the share of each that is ``moving`` (empty when unknown)."""
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         min_px = self.config.min_area * mask.size
-        boxes, scores = [], []
+        moved = np.bincount(labels[moving], minlength=count) if moving is not None else None
+        boxes, scores, shares = [], [], []
         for i in range(1, count):
             x, y, w, h, area = (int(v) for v in stats[i])
             if area < min_px:
                 continue  # sensor noise, flicker, a fly
             boxes.append([x * sx, y * sy, (x + w) * sx, (y + h) * sy])
             scores.append(min(1.0, area / float(w * h)))
+            if moved is not None:
+                shares.append(float(moved[i]) / area)
         if not boxes:
-            return Detections.empty()
-        return Detections.of(np.array(boxes), np.array(scores), "motion")
+            return Detections.empty(), np.zeros(0)
+        return Detections.of(np.array(boxes), np.array(scores), "motion"), np.array(shares, np.float64)

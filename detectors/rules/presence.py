@@ -43,12 +43,20 @@ def _persons_seen(percepts: Percepts) -> Detections | None:
     return found[0] if len(found) == 1 else Detections.concat(*found)
 
 
-def person_sized_motion(percepts: Percepts, min_height: float) -> Detections:
-    """Moving blobs at least ``min_height`` pixels tall (empty when the motion plugin did not run)."""
+def person_sized_motion(percepts: Percepts, min_height: float, min_moving: float = 0.0) -> Detections:
+    """Moving blobs at least ``min_height`` pixels tall, and with at least ``min_moving`` of their
+    pixels changed since the previous frame where the motion plugin knows (a ghost left where a
+    cook stood does not move); empty when the motion plugin did not run."""
     if "motion" not in percepts:
         return Detections.empty()
-    blobs = percepts.get("motion", MotionReport).detections
-    return blobs[blobs.heights >= min_height] if len(blobs) else blobs
+    report = percepts.get("motion", MotionReport)
+    blobs = report.detections
+    if not len(blobs):
+        return blobs
+    keep = blobs.heights >= min_height
+    if min_moving > 0 and len(report.moving) == len(blobs):
+        keep &= report.moving >= min_moving
+    return blobs[keep]
 
 
 def in_zone(dets: Detections, zone: PixelZone | None) -> Detections:

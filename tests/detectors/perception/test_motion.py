@@ -70,3 +70,19 @@ def test_reset_forgets_the_background() -> None:
     settled(det)
     det.reset()
     assert feed(det, [scenes.with_person(scenes.kitchen(seed=90), x=300)])[0].learning
+
+
+def test_a_walking_person_moves_and_the_ghost_they_leave_does_not() -> None:
+    """A person stands still long enough to be learnt into the background, then walks off: the
+    place they left is a blob for a moment (a ghost), and nothing in it moves."""
+    det = MotionDetector()
+    settled(det)
+    walking = feed(det, [scenes.with_person(scenes.kitchen(seed=200 + i), x=100 + 20 * i) for i in range(4)])
+    assert all(len(r.moving) == len(r.detections) for r in walking)
+    assert max(walking[-1].moving) > 0.3  # the walker
+    feed(det, [scenes.with_person(scenes.kitchen(seed=300 + i), x=180) for i in range(200)])  # stands
+    left = feed(det, [scenes.with_person(scenes.kitchen(seed=500 + i), x=500 + 20 * i) for i in range(3)])[-1]
+    ghost = [m for b, m in zip(left.detections.boxes, left.moving, strict=True) if b[0] < 230 and b[2] > 180]
+    walker = [m for b, m in zip(left.detections.boxes, left.moving, strict=True) if b[2] > 540]
+    assert ghost and max(ghost) < 0.1, (left.detections.boxes, left.moving)
+    assert walker and max(walker) > 0.3

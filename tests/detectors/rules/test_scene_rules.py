@@ -6,6 +6,7 @@ import pytest
 
 from detectors.detections import Detections
 from detectors.perception.base import Percepts
+from detectors.perception.motion import MotionReport
 from detectors.perception.people import PeopleReport
 from detectors.perception.zone_state import ZoneStateReport
 from detectors.rules.bin_open import REF_SAMPLES, REF_STRIDE, BinOpen
@@ -105,6 +106,17 @@ def test_somebody_at_the_stove(extra: dict[str, object]) -> None:
 def test_a_person_elsewhere_does_not_tend_the_stove() -> None:
     p = stove_percepts(people=people([(50, 100, 100, 300)]))
     assert StoveUnattended(settings("stove_unattended")).evaluate(p, STOVE, W, H).condition
+
+
+@pytest.mark.parametrize(("share", "tended"), [(0.5, True), (0.15, True), (0.02, False), (0.0, False)])
+def test_a_ghost_where_a_cook_stood_does_not_tend_the_stove(share: float, tended: bool) -> None:
+    """A blob in which nothing moves since the last frame is the ghost a cook leaves in the motion
+    background where they stood (fresh seed 14001: 0.00-0.06 of it moving for 2.2 s after the cook
+    walked off), not a cook the person detector missed."""
+    blob = motion([(380, 100, 430, 250)])
+    moving = MotionReport(blob.detections, 0.0, False, False, moving=np.array([share]))
+    f = StoveUnattended(settings("stove_unattended")).evaluate(stove_percepts(motion=moving), STOVE, W, H)
+    assert f.condition != tended
 
 
 def test_flames_outside_the_zone_or_too_few_do_not_count() -> None:
