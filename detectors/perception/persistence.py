@@ -103,12 +103,16 @@ def keepable(
 
 def runs_found(old: Detections, old_hits: NDArray[np.int_], new: Detections) -> NDArray[np.int_]:
     """For each ``new`` person, the runs that have found them: one more than the ``old`` person
-    they match (``old_hits``), else 1."""
+    they match (``old_hits``), else 1. A box that is a part of the person it overlaps (under
+    ``MIN_KEPT_HEIGHT`` of their height) is found for the first time: a box round a walking cook's
+    legs is no person seen before, and kept or carried as one it was a cook in dark clothes for
+    3 s (compliant tuning clip 5708)."""
     if not len(new):
         return np.zeros(0, np.int_)
     if not len(old) or len(old_hits) != len(old):
         return np.ones(len(new), np.int_)
     best, matched = best_match(old, new)
+    matched &= new.heights >= MIN_KEPT_HEIGHT * old.heights[best]
     out: NDArray[np.int_] = np.where(matched, old_hits[best] + 1, 1)
     return out
 

@@ -23,7 +23,7 @@ from detectors.detections import FloatArray
 WIDTH = 320  # the grey thumbnail searched (the one small movers and zone states use)
 CORE = 0.6  # the middle share of the box's width taken as the person's look
 SEARCH_X = 1.5  # searched at most this many box widths left and right of the box
-STEP_X = 0.5  # and at most this many box widths per frame since the last run (a brisk walk: 0.3)
+STEP = 0.2  # and at most this many box heights per frame since the last run (a brisk walk: 0.12)
 SEARCH_Y = 0.15  # and this share of its height up and down (a step changes the feet's row little)
 MIN_MATCH = 0.8  # correlation needed to be the same person
 MIN_PIXELS = 6  # a core narrower or shorter than this many thumbnail pixels is too small to match
@@ -36,8 +36,9 @@ def relocated(
     """``box`` (pixels of a picture ``width`` wide) moved to where its middle, as the thumbnail
     ``before`` shows it, is found on the thumbnail ``now``, ``frames`` frames later; None when it
     is found nowhere a person could have walked to (or ``before`` and ``now`` differ in size).
-    The search is bounded by a walk: searched wider, a walking cook the detector missed for a
-    frame was "found" 1.2 box widths on, on the stove, and tended it for a second (tuning
+    The search is bounded by a walk (a person's height sets their pace, not their box's width,
+    which may hold two): searched wider, a walking cook the detector missed for a frame was
+    "found" 1.2 box widths on, on the stove, and tended it for a second (tuning
     stove_unattended seed 6)."""
     if before.shape != now.shape:
         return None
@@ -52,7 +53,7 @@ def relocated(
     template = before[ty1:ty2, cx1:cx2]
     if float(template.std()) < MIN_CONTRAST:
         return None
-    dx, dy = round(min(SEARCH_X, STEP_X * max(1, frames)) * bw), round(SEARCH_Y * bh)
+    dx, dy = round(min(SEARCH_X * bw, STEP * max(1, frames) * bh)), round(SEARCH_Y * bh)
     sx1, sy1 = max(0, cx1 - dx), max(0, ty1 - dy)
     sx2, sy2 = min(now.shape[1], cx2 + dx), min(now.shape[0], ty2 + dy)
     area = now[sy1:sy2, sx1:sx2]

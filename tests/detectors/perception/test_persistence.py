@@ -93,3 +93,12 @@ def test_a_part_of_a_known_person_does_not_take_their_score() -> None:
     legs = persons((89, 194, 163, 325, 0.3))  # overlaps the cook enough to match, a third of their height short
     assert np.isclose(confirmed(old, legs).scores[0], 0.3)
     assert np.isclose(confirmed(old, persons((92, 115, 198, 325, 0.3))).scores[0], 0.7 - SCORE_DECAY)
+
+
+def test_a_box_round_part_of_a_person_is_found_for_the_first_time() -> None:
+    """A box round a cook's legs overlaps the cook's box of the last run, but is no person seen
+    before (compliant tuning clip 5708: carried and kept as one, it read as dark clothes)."""
+    old = persons((211, 76, 307, 271, 0.56))
+    hits = np.array([4])
+    assert runs_found(old, hits, persons((200, 132, 270, 258, 0.65))).tolist() == [1]  # the legs
+    assert runs_found(old, hits, persons((205, 80, 300, 272, 0.6))).tolist() == [5]  # the cook again

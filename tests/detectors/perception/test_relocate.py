@@ -50,9 +50,9 @@ def test_a_box_on_a_bare_wall_or_of_another_size_matches_nothing() -> None:
 
 
 def test_the_search_is_bounded_by_a_walk_since_the_last_run() -> None:
-    """A person's look 24 thumbnail pixels (0.8 box widths) on is not them one frame later (a
-    brisk walk covers 0.3 box widths a frame), but can be three frames later."""
+    """A person's look 24 thumbnail pixels (a quarter of their height) on is not them one frame
+    later (a brisk walk covers an eighth of a person's height a frame), but can be two frames later."""
     before, now = with_person(wall(0), 100), with_person(wall(1), 76)
     assert relocated(before, now, BOX, 640, frames=1) is None
-    moved = relocated(before, now, BOX, 640, frames=3)
+    moved = relocated(before, now, BOX, 640, frames=2)
     assert moved is not None and np.allclose(moved, BOX + np.array([-48, 0, -48, 0]), atol=2.5), moved
