@@ -12,7 +12,10 @@ night picture as well as in a lit kitchen. What is *not* a small mover:
   seconds (a foot, a hand, a shadow, a fading trace), are dropped, and so are chains of three or
   more small blobs close together (a dimly seen cook in pieces); rules may also drop those near
   detected persons;
-- traces: a candidate must be moving now (its pixels changed since the previous frame).
+- traces: a candidate must be moving now (its pixels changed since the previous frame);
+- ghosts: where a cook stood still long enough for the background to learn them, then walked
+  off, the picture shows again what a long-term background (which takes only what stayed
+  unchanged for seconds) holds: learnt at once, not left as a large mover for seconds.
 
 A candidate is *confirmed* when the previous frame had a small blob a plausible step away
 (moved at least ``min_step`` but not teleported): two consecutive frames, as vendors do. That
@@ -32,6 +35,8 @@ from detectors.detections import Detections
 from detectors.perception.base import Perceiver, Pixels, blurred_small_grey, to_small_grey
 
 FADED = 1e-3  # a trail this far under trail_level holds nothing any more: dropped
+SLOW_EVERY = 5  # the long-term background is updated on one frame in this many
+HALO = 2  # a ghost is learnt with a rim this wide (work pixels)
 
 
 class SmallMotionConfig(BaseModel):
@@ -80,6 +85,24 @@ class SmallMotionConfig(BaseModel):
     trail_level: float = Field(default=0.1, gt=0, le=1, description="Trail level from which candidates are dropped.")
     flicker_rate: float = Field(default=0.1, gt=0, le=1, description="Learning rate of the flicker map.")
     flicker_level: float = Field(default=0.2, gt=0, le=1, description="Share of frames changing that is flicker.")
+    ghost_moving: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="A blob with less than this share of its pixels changed since the last frame may be a ghost.",
+    )
+    ghost_match: float = Field(
+        default=0.7,
+        ge=0,
+        le=2,
+        description="Such a blob is a ghost when at least this share of it matches the long-term background "
+        "(above 1: no ghost test).",
+    )
+    steady_frames: int = Field(
+        default=50,
+        ge=1,
+        description="Frames a pixel must go unchanged before the long-term background (ghost test) takes it.",
+    )
     settle_frames: int = Field(
         default=25,
         ge=1,
@@ -104,15 +127,21 @@ class SmallMotionReport:
 Blob = tuple[int, int, int, int, int]  # x, y, width, height, pixel count (work pixels)
 
 
-def blobs_of(mask: NDArray[Any]) -> list[Blob]:
-    """Outer blobs of a sparse 0/1 mask. Contours, not connected-component labelling: on a mostly
-    empty mask they cost a twentieth as much. The pixel count is that of the blob's box."""
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    out: list[Blob] = []
+def outlined_blobs(mask: NDArray[Any], chain: int = cv2.CHAIN_APPROX_NONE) -> list[tuple[Blob, NDArray[Any]]]:
+    """Outer blobs of a sparse 0/1 mask with their outlines (every pixel of them by default).
+    Contours, not connected-component labelling: on a mostly empty mask they cost a twentieth as
+    much. The pixel count is that of the blob's box."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, chain)
+    out: list[tuple[Blob, NDArray[Any]]] = []
     for c in contours:
         x, y, bw, bh = cv2.boundingRect(c)
-        out.append((x, y, bw, bh, int(np.count_nonzero(mask[y : y + bh, x : x + bw]))))
+        out.append(((x, y, bw, bh, int(np.count_nonzero(mask[y : y + bh, x : x + bw]))), c))
     return out
+
+
+def blobs_of(mask: NDArray[Any]) -> list[Blob]:
+    """Outer blobs of a sparse 0/1 mask (:func:`outlined_blobs` without the outlines)."""
+    return [blob for blob, _ in outlined_blobs(mask, cv2.CHAIN_APPROX_SIMPLE)]
 
 
 def _median(values: NDArray[Any]) -> float:
@@ -150,6 +179,9 @@ class SmallMotionDetector(Perceiver):
         self._peak = 0.0  # the trail's highest value
         self._quiet = self.config.settle_frames
         self._frames = 0
+        self._slow: NDArray[Any] | None = None  # the long-term background (ghost test)
+        self._steady: NDArray[np.uint8] | None = None  # per pixel, its updates unchanged (saturating)
+        self._one: NDArray[np.uint8] | None = None
 
     def observe(self, image: Pixels) -> SmallMotionReport:
         cfg = self.config
@@ -191,45 +223,124 @@ class SmallMotionDetector(Perceiver):
             cv2.accumulateWeighted(small, bg, cfg.learn_rate * cfg.foreground_learn_factor, mask=busy)
         else:  # nothing moving: all of it learns at the normal rate
             cv2.accumulateWeighted(small, bg, cfg.learn_rate)
+        if self._frames % SLOW_EVERY == 0:
+            self._learn_slowly(bg, changed, moving)
         self._frames += 1
-        if not cv2.countNonZero(mask):  # a still picture: no blob, only the trail fades
+        outlined = outlined_blobs(mask) if cv2.countNonZero(mask) else []
+        blobs = self._without_ghosts(outlined, moving, small, threshold, mean_now)
+        if not blobs:  # a still picture: no blob, only the trail fades
             self._fade()
             self._last = np.zeros((0, 2))
             return _empty(False, self._frames < self._quiet)
         if self._frames < self._quiet:  # nothing is reported yet, but where people walk is
-            self._sorted(mask)
+            self._sorted(blobs, mask.shape)
             return _empty(False, True)
-        return self._blobs(mask, moving, sx, sy)
+        return self._blobs(blobs, mask, moving, sx, sy)
+
+    def _learn_slowly(self, bg: NDArray[Any], changed: NDArray[np.bool_], moving: NDArray[np.bool_]) -> None:
+        """The long-term background takes what the background has held unchanged for a while: a
+        cook standing still is in it once the background has learnt them (3-8 s) and they stood
+        on for steady_frames more. OpenCV calls throughout (every camera, once a second)."""
+        steady, slow, one = self._steady, self._slow, self._one
+        if steady is None or slow is None or one is None or steady.shape != bg.shape:
+            return
+        unsteady = cv2.bitwise_or(changed.view(np.uint8), moving.view(np.uint8))
+        cv2.add(steady, one, dst=steady)  # saturates at 255
+        cv2.subtract(steady, steady, dst=steady, mask=unsteady)  # back to 0 where anything changed
+        _, long_steady = cv2.threshold(steady, -(-self.config.steady_frames // SLOW_EVERY) - 1, 1, cv2.THRESH_BINARY)
+        cv2.copyTo(bg, long_steady, slow)
+
+    def _large(self, blob: Blob, shape: tuple[int, ...]) -> bool:
+        """A blob too big or too long for a small mover (a person, a cart, a ghost of one)."""
+        _, _, bw, bh, area = blob
+        return area > self.config.max_area * shape[0] * shape[1] or max(bw, bh) > self.config.max_side * shape[1]
+
+    def _without_ghosts(
+        self,
+        blobs: list[tuple[Blob, NDArray[Any]]],
+        moving: NDArray[np.bool_],
+        small: NDArray[Any],
+        threshold: float,
+        mean_now: float,
+    ) -> list[Blob]:
+        """``blobs`` less ghosts, which are learnt into the background at once. A ghost is where
+        the background still holds somebody who stood still a while and has walked off: nothing
+        in it changes from frame to frame, and it shows again what the long-term background holds
+        there. A cook standing still differs from both. Left to fade at the learning rate a ghost
+        lasts 5-10 s, and as a large mover it hid every rat that ran past it (tuning day rodent
+        seeds 8, 110, 139). Comparing edges along the outline instead (a ghost has the
+        background's, not the picture's) took partly learnt cooks standing still in a dim, noisy
+        picture for ghosts, and pieces of them for rats (tuning seeds 44, 45). Where somebody
+        stood since the background was first learnt, the long-term one holds them: a ghost there
+        fades as before (tuning seed 107)."""
+        cfg, bg, slow = self.config, self._bg, self._slow
+        if not blobs or bg is None or slow is None or cfg.ghost_match > 1:
+            return [b for b, _ in blobs]
+        kept: list[Blob] = []
+        gain = np.float32((mean_now + 1.0) / (cv2.mean(slow)[0] + 1.0))
+        for blob, outline in blobs:
+            x, y, bw, bh, _ = blob
+            box = (slice(y, y + bh), slice(x, x + bw))
+            inside = np.zeros((bh, bw), np.uint8)
+            cv2.drawContours(inside, [outline], -1, 1, cv2.FILLED, offset=(-x, -y))
+            pixels = max(1, cv2.countNonZero(inside))
+            if cv2.countNonZero(moving[box].view(np.uint8) & inside) < cfg.ghost_moving * pixels:
+                back = (cv2.absdiff(small[box], slow[box] * gain) <= threshold).view(np.uint8) & inside
+                if cv2.countNonZero(back) >= cfg.ghost_match * pixels:
+                    self._absorb(inside, x, y, small)
+                    continue
+            kept.append(blob)
+        return kept
+
+    def _absorb(self, inside: NDArray[np.uint8], x: int, y: int, small: NDArray[Any]) -> None:
+        """Learn the blob ``inside`` (its box's top left at x, y) into the background at once, with
+        a rim of HALO pixels: the blurred edge of whoever stood there, which the background took
+        in with them and which, under the change threshold while they stood, never joined the
+        blob (left behind, it outlined the ghost as a thin "large" ring for seconds)."""
+        bg = self._bg
+        assert bg is not None
+        h, w = small.shape
+        bh, bw = inside.shape
+        x0, y0, x1, y1 = max(0, x - HALO), max(0, y - HALO), min(w, x + bw + HALO), min(h, y + bh + HALO)
+        grown = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        grown[y - y0 : y - y0 + bh, x - x0 : x - x0 + bw] = inside
+        grown = cv2.dilate(grown, self._close, iterations=HALO)
+        np.copyto(bg[y0:y1, x0:x1], small[y0:y1, x0:x1], where=grown.view(bool))
 
     def _relearn(self, small: NDArray[Any], *, lighting: bool) -> SmallMotionReport:
         self._bg = small.copy()
+        self._slow = small.copy()
+        self._steady = np.zeros(small.shape, np.uint8)
+        self._one = np.ones(small.shape, np.uint8)
         self._flicker = None
         self._last = np.zeros((0, 2))
         self._frames = 0
         return _empty(lighting, True)
 
-    def _sorted(self, mask: NDArray[Any]) -> tuple[list[Blob], list[tuple[int, int, int, int]], NDArray[Any]]:
-        """The mask's small blobs and large boxes (work pixels), and the trail updated with the
-        large ones: it runs while the background is learnt too, so the first frames reported
-        already know where people walked."""
-        cfg = self.config
-        h, w = mask.shape
-        area_px = float(h * w)
+    def _sorted(
+        self, blobs: list[Blob], shape: tuple[int, ...]
+    ) -> tuple[list[Blob], list[tuple[int, int, int, int]], NDArray[Any]]:
+        """The small blobs and large boxes (work pixels), and the trail updated with the large
+        ones: it runs while the background is learnt too, so the first frames reported already
+        know where people walked."""
+        h, w = shape
         small: list[Blob] = []
         large_boxes: list[tuple[int, int, int, int]] = []
-        for blob in blobs_of(mask):
+        for blob in blobs:
             x, y, bw, bh, area = blob
-            if area > cfg.max_area * area_px or max(bw, bh) > cfg.max_side * w:
+            if self._large(blob, shape):
                 large_boxes.append((x, y, x + bw, y + bh))
-            elif area >= cfg.min_area * area_px:
+            elif area >= self.config.min_area * h * w:
                 small.append(blob)
         return small, large_boxes, self._trail(large_boxes, (h, w))
 
-    def _blobs(self, mask: NDArray[Any], moving: NDArray[np.bool_], sx: float, sy: float) -> SmallMotionReport:
+    def _blobs(
+        self, blobs: list[Blob], mask: NDArray[Any], moving: NDArray[np.bool_], sx: float, sy: float
+    ) -> SmallMotionReport:
         cfg = self.config
         h, w = mask.shape
         area_px = float(h * w)
-        small, large_boxes, trail = self._sorted(mask)
+        small, large_boxes, trail = self._sorted(blobs, mask.shape)
         keep: list[Blob] = []
         # Small blobs beside a large mover on this frame: dropped, but a candidate on the next
         # frame a step away from one is confirmed (a rat running out from beside a cook, on its

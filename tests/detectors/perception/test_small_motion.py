@@ -124,3 +124,49 @@ def test_where_a_cook_walked_while_the_background_was_learnt_is_known_at_once() 
         assert report.learning == (i < 25)
         confirmed += len(report.confirmed)
     assert confirmed == 0
+
+
+def _tiled(rng: np.random.Generator) -> np.ndarray:
+    """A tiled wall and floor: edges everywhere, as behind any cook."""
+    img = np.full((180, 320, 3), 150, np.uint8)
+    img[::20] = img[:, ::20] = 110
+    return np.clip(img + rng.normal(0, 1.5, img.shape), 0, 255).astype(np.uint8)
+
+
+def _cook_stands_then_leaves(config: SmallMotionConfig) -> tuple[list[int], list[int], int]:
+    """A cook stands still for 10 s, then is gone; a rat runs past where they stood 3 s later.
+    Returns the frames on which the cook's place is a large blob while they stand (30-49) and
+    after they left (from 80), and the rat's confirmed frames."""
+    plugin, rng = SmallMotionDetector(config), np.random.default_rng(3)
+    standing, after, rat = [], [], 0
+    for i in range(110):
+        img = _tiled(rng)
+        if 30 <= i < 80:
+            img[60:140, 150:180] = 60
+            img[60:64, 150:180] = 230  # a hat
+        if 95 <= i < 105:  # beside where the cook stood (their height's reach below their feet)
+            x = 130 + 5 * (i - 95)
+            img[150:155, x : x + 8] = 40
+        report = plugin.observe(img)
+        on_spot = any(b[0] <= 165 <= b[2] for b in report.large.boxes)
+        if on_spot and 30 <= i < 50:
+            standing.append(i)
+        if on_spot and i >= 80:
+            after.append(i)
+        rat += len(report.confirmed)
+    return standing, after, rat
+
+
+def test_a_ghost_where_a_cook_stood_is_learnt_at_once_and_hides_no_rat() -> None:
+    """The background learns a cook who stands still; when they walk off, the place they stood
+    differs from it (a ghost) with nothing moving, and shows what the long-term background still
+    holds. Learnt at once, it no longer counts as a large mover: a rat running beside it is
+    confirmed. Left to fade, it lasted 5-10 s and hid the rats of day rodent seeds 8, 110 and
+    139. The cook standing still differs from the long-term background and stays a large blob."""
+    standing, after, rat = _cook_stands_then_leaves(SmallMotionConfig())
+    assert standing == list(range(30, 50))
+    assert after and max(after) <= 81, after
+    assert rat >= 8
+    standing, after, rat = _cook_stands_then_leaves(SmallMotionConfig(ghost_match=2))  # no ghost test
+    assert standing == list(range(30, 50))
+    assert len(after) > 20 and rat == 0
