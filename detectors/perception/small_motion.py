@@ -15,7 +15,8 @@ night picture as well as in a lit kitchen. What is *not* a small mover:
 - traces: a candidate must be moving now (its pixels changed since the previous frame);
 - ghosts: where a cook stood still long enough for the background to learn them, then walked
   off, the picture shows again what a long-term background (which takes only what stayed
-  unchanged for seconds) holds: learnt at once, not left as a large mover for seconds.
+  unchanged for seconds) holds, with no outline of its own: learnt at once, not left as a large
+  mover for seconds.
 
 A candidate is *confirmed* when the previous frame had a small blob a plausible step away
 (moved at least ``min_step`` but not teleported): two consecutive frames, as vendors do. That
@@ -98,8 +99,14 @@ class SmallMotionConfig(BaseModel):
         description="Such a blob is a ghost when at least this share of it matches the long-term background "
         "(above 1: no ghost test).",
     )
+    ghost_edges: float = Field(
+        default=1.0,
+        ge=0,
+        description="And when its outline is less of an edge in the picture than this share of the background's: "
+        "a cook back where they stood long ago matches the long-term background too, but has an outline.",
+    )
     steady_frames: int = Field(
-        default=50,
+        default=25,
         ge=1,
         description="Frames a pixel must go unchanged before the long-term background (ghost test) takes it.",
     )
@@ -127,11 +134,11 @@ class SmallMotionReport:
 Blob = tuple[int, int, int, int, int]  # x, y, width, height, pixel count (work pixels)
 
 
-def outlined_blobs(mask: NDArray[Any], chain: int = cv2.CHAIN_APPROX_NONE) -> list[tuple[Blob, NDArray[Any]]]:
-    """Outer blobs of a sparse 0/1 mask with their outlines (every pixel of them by default).
-    Contours, not connected-component labelling: on a mostly empty mask they cost a twentieth as
-    much. The pixel count is that of the blob's box."""
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, chain)
+def outlined_blobs(mask: NDArray[Any]) -> list[tuple[Blob, NDArray[Any]]]:
+    """Outer blobs of a sparse 0/1 mask with their outlines (corners only). Contours, not
+    connected-component labelling: on a mostly empty mask they cost a twentieth as much. The
+    pixel count is that of the blob's box."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     out: list[tuple[Blob, NDArray[Any]]] = []
     for c in contours:
         x, y, bw, bh = cv2.boundingRect(c)
@@ -141,7 +148,7 @@ def outlined_blobs(mask: NDArray[Any], chain: int = cv2.CHAIN_APPROX_NONE) -> li
 
 def blobs_of(mask: NDArray[Any]) -> list[Blob]:
     """Outer blobs of a sparse 0/1 mask (:func:`outlined_blobs` without the outlines)."""
-    return [blob for blob, _ in outlined_blobs(mask, cv2.CHAIN_APPROX_SIMPLE)]
+    return [blob for blob, _ in outlined_blobs(mask)]
 
 
 def _median(values: NDArray[Any]) -> float:
@@ -181,6 +188,7 @@ class SmallMotionDetector(Perceiver):
         self._frames = 0
         self._slow: NDArray[Any] | None = None  # the long-term background (ghost test)
         self._steady: NDArray[np.uint8] | None = None  # per pixel, its updates unchanged (saturating)
+        self._known: NDArray[np.uint8] | None = None  # 1 where the long-term background has learnt anything
         self._one: NDArray[np.uint8] | None = None
 
     def observe(self, image: Pixels) -> SmallMotionReport:
@@ -227,7 +235,7 @@ class SmallMotionDetector(Perceiver):
             self._learn_slowly(bg, changed, moving)
         self._frames += 1
         outlined = outlined_blobs(mask) if cv2.countNonZero(mask) else []
-        blobs = self._without_ghosts(outlined, moving, small, threshold, mean_now)
+        blobs = self._without_ghosts(outlined, mask, moving, small, threshold, mean_now)
         if not blobs:  # a still picture: no blob, only the trail fades
             self._fade()
             self._last = np.zeros((0, 2))
@@ -241,14 +249,15 @@ class SmallMotionDetector(Perceiver):
         """The long-term background takes what the background has held unchanged for a while: a
         cook standing still is in it once the background has learnt them (3-8 s) and they stood
         on for steady_frames more. OpenCV calls throughout (every camera, once a second)."""
-        steady, slow, one = self._steady, self._slow, self._one
-        if steady is None or slow is None or one is None or steady.shape != bg.shape:
+        steady, slow, known, one = self._steady, self._slow, self._known, self._one
+        if steady is None or slow is None or known is None or one is None or steady.shape != bg.shape:
             return
         unsteady = cv2.bitwise_or(changed.view(np.uint8), moving.view(np.uint8))
         cv2.add(steady, one, dst=steady)  # saturates at 255
         cv2.subtract(steady, steady, dst=steady, mask=unsteady)  # back to 0 where anything changed
         _, long_steady = cv2.threshold(steady, -(-self.config.steady_frames // SLOW_EVERY) - 1, 1, cv2.THRESH_BINARY)
         cv2.copyTo(bg, long_steady, slow)
+        cv2.bitwise_or(known, long_steady, dst=known)
 
     def _large(self, blob: Blob, shape: tuple[int, ...]) -> bool:
         """A blob too big or too long for a small mover (a person, a cart, a ghost of one)."""
@@ -258,6 +267,7 @@ class SmallMotionDetector(Perceiver):
     def _without_ghosts(
         self,
         blobs: list[tuple[Blob, NDArray[Any]]],
+        mask: NDArray[np.uint8],
         moving: NDArray[np.bool_],
         small: NDArray[Any],
         threshold: float,
@@ -266,31 +276,63 @@ class SmallMotionDetector(Perceiver):
         """``blobs`` less ghosts, which are learnt into the background at once. A ghost is where
         the background still holds somebody who stood still a while and has walked off: nothing
         in it changes from frame to frame, and it shows again what the long-term background holds
-        there. A cook standing still differs from both. Left to fade at the learning rate a ghost
-        lasts 5-10 s, and as a large mover it hid every rat that ran past it (tuning day rodent
-        seeds 8, 110, 139). Comparing edges along the outline instead (a ghost has the
-        background's, not the picture's) took partly learnt cooks standing still in a dim, noisy
-        picture for ghosts, and pieces of them for rats (tuning seeds 44, 45). Where somebody
-        stood since the background was first learnt, the long-term one holds them: a ghost there
-        fades as before (tuning seed 107)."""
-        cfg, bg, slow = self.config, self._bg, self._slow
-        if not blobs or bg is None or slow is None or cfg.ghost_match > 1:
+        there, and its outline is less of an edge in the picture than in the background. A cook
+        standing still differs from both backgrounds and has an outline; one back where they stood
+        long ago matches the long-term one but has an outline. Left to fade at the learning rate a
+        ghost lasts 5-10 s, and as a large mover it hid every rat that ran past it (tuning day
+        rodent seeds 8, 110, 139). The edge test alone took partly learnt cooks standing still in
+        a dim, noisy picture for ghosts, and pieces of them for rats (tuning seeds 44, 45). The
+        long-term background knows nothing until pixels stay unchanged for steady_frames after it
+        is (re)learnt (a cook in the first frame is not the kitchen, tuning no_hat seed 52): a
+        ghost there fades as before (tuning seed 107)."""
+        cfg, bg, slow, known = self.config, self._bg, self._slow, self._known
+        if (
+            not blobs
+            or bg is None
+            or slow is None
+            or known is None
+            or cfg.ghost_match > 1
+            or not cv2.countNonZero(known)
+        ):
             return [b for b, _ in blobs]
         kept: list[Blob] = []
-        gain = np.float32((mean_now + 1.0) / (cv2.mean(slow)[0] + 1.0))
+        gain: np.float32 | None = None
         for blob, outline in blobs:
-            x, y, bw, bh, _ = blob
+            x, y, bw, bh, area = blob
+            # Only large blobs hide rats; a moving one is no ghost (the cheap tests first: most are).
+            if not self._large(blob, small.shape):
+                kept.append(blob)
+                continue
             box = (slice(y, y + bh), slice(x, x + bw))
+            if cv2.countNonZero(moving[box].view(np.uint8) & mask[box]) >= cfg.ghost_moving * max(1, area):
+                kept.append(blob)
+                continue
             inside = np.zeros((bh, bw), np.uint8)
             cv2.drawContours(inside, [outline], -1, 1, cv2.FILLED, offset=(-x, -y))
             pixels = max(1, cv2.countNonZero(inside))
-            if cv2.countNonZero(moving[box].view(np.uint8) & inside) < cfg.ghost_moving * pixels:
-                back = (cv2.absdiff(small[box], slow[box] * gain) <= threshold).view(np.uint8) & inside
-                if cv2.countNonZero(back) >= cfg.ghost_match * pixels:
-                    self._absorb(inside, x, y, small)
-                    continue
+            if gain is None:
+                gain = np.float32((mean_now + 1.0) / (cv2.mean(slow, known)[0] + 1.0))
+            back = (cv2.absdiff(small[box], slow[box] * gain) <= threshold).view(np.uint8) & inside & known[box]
+            if cv2.countNonZero(back) >= cfg.ghost_match * pixels and self._edges_gone(inside, x, y, small, bg):
+                self._absorb(inside, x, y, small)
+                continue
             kept.append(blob)
         return kept
+
+    def _edges_gone(self, inside: NDArray[np.uint8], x: int, y: int, small: NDArray[Any], bg: NDArray[Any]) -> bool:
+        """Whether the outline of the blob ``inside`` (its box's top left at x, y) is less of an
+        edge in the picture than in the background (mean morphological gradient along it, under
+        ghost_edges of the background's): the picture shows what was behind whoever the
+        background holds there, not somebody's outline."""
+        h, w = small.shape
+        bh, bw = inside.shape
+        x0, y0, x1, y1 = max(0, x - 1), max(0, y - 1), min(w, x + bw + 1), min(h, y + bh + 1)
+        rim = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        rim[y - y0 : y - y0 + bh, x - x0 : x - x0 + bw] = inside
+        rim = cv2.subtract(rim, cv2.erode(rim, self._close))  # the blob's own outermost pixels
+        now = cv2.mean(cv2.morphologyEx(small[y0:y1, x0:x1], cv2.MORPH_GRADIENT, self._close), rim)[0]
+        then = cv2.mean(cv2.morphologyEx(bg[y0:y1, x0:x1], cv2.MORPH_GRADIENT, self._close), rim)[0]
+        return bool(now < self.config.ghost_edges * then)
 
     def _absorb(self, inside: NDArray[np.uint8], x: int, y: int, small: NDArray[Any]) -> None:
         """Learn the blob ``inside`` (its box's top left at x, y) into the background at once, with
@@ -311,6 +353,7 @@ class SmallMotionDetector(Perceiver):
         self._bg = small.copy()
         self._slow = small.copy()
         self._steady = np.zeros(small.shape, np.uint8)
+        self._known = np.zeros(small.shape, np.uint8)
         self._one = np.ones(small.shape, np.uint8)
         self._flicker = None
         self._last = np.zeros((0, 2))

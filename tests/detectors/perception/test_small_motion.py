@@ -170,3 +170,29 @@ def test_a_ghost_where_a_cook_stood_is_learnt_at_once_and_hides_no_rat() -> None
     standing, after, rat = _cook_stands_then_leaves(SmallMotionConfig(ghost_match=2))  # no ghost test
     assert standing == list(range(30, 50))
     assert len(after) > 20 and rat == 0
+
+
+def _cook_back_where_they_stood_at_first(config: SmallMotionConfig) -> list[int]:
+    """A cook stands in the first frames (the background starts with them), walks off, and 12 s
+    later comes back to the same spot and stands there: the frames (of 2 s after their return)
+    on which their spot is a large blob."""
+    plugin, rng, seen = SmallMotionDetector(config), np.random.default_rng(4), []
+    for i in range(100):
+        img = _tiled(rng)
+        if i < 10 or i >= 70:
+            img[60:140, 150:180] = 60
+        report = plugin.observe(img)
+        if 71 <= i < 81 and any(b[0] <= 165 <= b[2] for b in report.large.boxes):
+            seen.append(i)
+    return seen
+
+
+def test_a_cook_back_where_they_stood_in_the_first_frame_is_no_ghost() -> None:
+    """The long-term background starts knowing nothing: a cook in the first frame is not the
+    kitchen. When they come back to that spot, the picture matches what the long-term background
+    was first given, yet they are no ghost (tuning no_hat seed 52: a cook back at their first
+    place was learnt away, their legs then moved as "rats"). With the edge test off, only what
+    the long-term background learnt from a steady picture counts."""
+    no_edges = {"ghost_edges": 100.0}  # every outline "gone": only the long-term background decides
+    assert _cook_back_where_they_stood_at_first(SmallMotionConfig(**no_edges)) == list(range(71, 81))
+    assert _cook_back_where_they_stood_at_first(SmallMotionConfig()) == list(range(71, 81))
