@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detectors.perception.base import Image
+from detectors.perception.flame import FlameConfig
 
 BoolImage = NDArray[np.bool_]
 Box = tuple[float, float, float, float]
@@ -41,6 +42,17 @@ MAX_FACE_OFFSET = 0.25  # a face's centre is at most this share of the box width
 # box's top: skin-coloured there is the background past the head (a jar on the shelf behind a
 # hat's top made a masked cook's "face", fresh compliant clip 19048).
 MIN_FACE_TOP = 0.03
+# and at most this share: skin lower down is a hand or an arm (fresh compliant clip 19008: a box
+# over the gap between two cooks had a hand a third of the way down, read as an unmasked face).
+# Estimated faces of cooks start at 0.17 of the box's height (median; 99 % under 0.24).
+MAX_FACE_TOP = 0.25
+FLAME = FlameConfig()  # flame colours, as the flame plugin sees them
+FLAME_REACH = 2  # pixels round a flame's that are its outline, not skin
+MAX_FLAME_SHARE = 0.5  # a skin piece with more of its pixels that near flames is a flame's outline
+# Skin beside a face's seed widens it when it is at most the seed's width or this share of the
+# person's width away: a forehead split by the eyes, not the chin below a mask joined to the glow
+# under a burner 70 px off (fresh compliant clip 20001).
+BESIDE_GAP = 0.1
 # Rows of a person box judged for a hat's top, in box heights from its top: not the very top, which
 # a loose box fills with the wall behind a bare head.
 CROWN = (0.02, 0.09)
@@ -122,6 +134,22 @@ def _skin(region: Image, lit: Lighting) -> BoolImage:
     return mask
 
 
+def _near_flames(region: Image) -> BoolImage:
+    """Pixels of flame colour (the flame plugin's: bright, saturated orange) and those within
+    FLAME_REACH of them. A flame's outline, blended with the dark stove behind it, has skin's
+    colour: behind a cook's head it was the "face" (fresh compliant clip 20001, the wall under the
+    burners read as a bare head: a false no_chef_hat). A skin piece mostly made of them is dropped
+    whole: cut out of pieces, flames left face-sized remnants (tuning no_hat seed 47), and a face
+    before the burners has only its edge beside them (fresh compliant clip 19036)."""
+    hsv = cv2.cvtColor(region, cv2.COLOR_BGR2HSV)
+    (lo, hi), sat, val = FLAME.hue_range, FLAME.min_saturation, FLAME.min_value
+    flames = cv2.inRange(hsv, (lo, sat, val), (hi, 255, 255))
+    if not cv2.countNonZero(flames):
+        return np.zeros(region.shape[:2], bool)
+    near: BoolImage = cv2.dilate(flames, np.ones((3, 3), np.uint8), iterations=FLAME_REACH) > 0
+    return near
+
+
 def _lit(image: Image, face: Box | None, lit: Lighting) -> Box | None:
     """``face``, unless more than ``MAX_FACE_DARK`` of it is dark: then it is no face but a dark
     jacket, or the chin above a dark collar, when the person box starts at the shoulders."""
@@ -171,7 +199,10 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
     # Opening drops one-pixel lines: the blend of dark hair and a light wall along the head's
     # outline has skin's colour and would join the forehead into a ring reaching the hair's top.
     skin = cv2.morphologyEx(_skin(area, lit).astype(np.uint8), cv2.MORPH_OPEN, OPEN_KERNEL)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    # Pieces mostly beside flames are their outlines (a face before a stove has only its edge there).
+    near = np.bincount(labels[_near_flames(area)], minlength=len(stats))
+    burning = set(np.flatnonzero(near > MAX_FLAME_SHARE * stats[:, cv2.CC_STAT_AREA]).tolist())
     # Face skin: blobs near the person's middle, not reaching the side or the top of the head area
     # (that is skin-coloured background, a wooden door or a box on a shelf behind the person, maybe
     # run together with the face; a face has hair or a hat above it). Flames and wood beside the
@@ -182,8 +213,9 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
     middle = 0.4 * pw  # the person's middle, in head-area pixels
     parts = [
         (int(by), int(bx), int(bw), int(bh), int(n))
-        for bx, by, bw, bh, n in stats[1:]
+        for label, (bx, by, bw, bh, n) in enumerate(stats[1:], 1)
         if n >= 4
+        and label not in burning
         and bx > 0
         and by >= max(1.0, MIN_FACE_TOP * ph)
         and bx + bw < skin.shape[1]
@@ -196,9 +228,9 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
         return None
     by, bx, bw, bh, _ = min(seeds)
     left, right, bottom = bx, bx + bw, by + bh
-    fit = max(2.0, 0.3 * bh)
+    fit, reach = max(2.0, 0.3 * bh), max(bw, BESIDE_GAP * pw)
     for oy, ox, ow, oh, _ in parts:  # beside: the same top as the seed (a forehead split by the eyes)
-        if abs(oy - by) <= fit:
+        if abs(oy - by) <= fit and ox - (bx + bw) <= reach and bx - (ox + ow) <= reach:
             left, right, bottom = min(left, ox), max(right, ox + ow), max(bottom, oy + oh)
     bx, bw = left, min(right - left, int(MAX_FACE_SHARE * pw))
     if bw < MIN_FACE_SHARE * pw:
@@ -213,6 +245,8 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
     below = _under_hair(dark, by, bx, bw, fh)  # a face does not start in the hair
     if below is None:
         return None  # hair and its outline, no face
+    if below > MAX_FACE_TOP * ph:
+        return None  # too far down the box for a face
     fx1, fy1 = ax1 + bx, ay1 + below
     return (fx1, fy1, fx1 + bw, fy1 + fh - (below - by))
 

@@ -278,3 +278,32 @@ def test_skin_at_the_top_of_a_person_box_is_no_face() -> None:
     assert face is not None and face[1] > 90, face  # the eyes between the hat's brim (y 97) and the mask
     a = judge(img, person, None, lit)
     assert a.mask is not None and a.mask > 0.5, a
+
+
+def test_skin_a_third_of_the_way_down_a_person_box_is_no_face() -> None:
+    """Fresh compliant clip 19008 at 33.6 s: a box over the gap between two masked cooks (a shoulder
+    of one, the fridge, a hand of each) started under their heads; the top-most skin in its head
+    area was a hand, 0.31 of the box's height down, read as an unmasked face (mask 0.06, a false
+    no_mask alert). Cooks' faces start higher (0.17 of the box's height, median)."""
+    from tests.detectors.perception.synthetic_frames import frames
+
+    url = "synthetic://kitchen?seed=19008&people=3&stove=1&pose=1&clutter=0&noise=1&exposure=1.29"
+    img = next(img for _, img in frames(url, 33.8, start=33.6, quality=89))
+    person = (259.0, 123.0, 331.0, 294.0)
+    lit = Lighting.of(img)
+    assert skin_face(img, person, lit) is None
+    assert judge(img, person, None, lit).mask is None
+
+
+def test_the_outline_of_flames_behind_a_head_is_no_face() -> None:
+    """Fresh compliant clip 20001 at 134.4 s: YOLOX boxed a hatted, masked cook with the burners
+    beside them (the box's top cuts the cook's eyes). The flames' outlines against the dark stove
+    have skin's colour and were the top-most "skin", the wall under them the face and the stove's
+    dark band above it a bare head (hat 0.38, a false no_chef_hat). Flames and what borders them
+    are no skin, and the chin under the mask does not join skin 70 px away."""
+    from tests.detectors.perception.synthetic_frames import frames
+
+    url = "synthetic://kitchen?seed=20001&people=2&stove=1&pose=1&clutter=0&noise=1&exposure=1.31"
+    img = next(img for _, img in frames(url, 134.6, start=134.4, quality=71))
+    a = judge(img, (314.0, 132.0, 500.0, 350.0), None, Lighting.of(img))
+    assert a.hat is None or a.hat >= 0.5, a
