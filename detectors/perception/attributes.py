@@ -12,8 +12,9 @@ from the person box and, when one is found, the face box:
   dark or skin-coloured; a white hat or cap is light), or, for a face estimated from skin, in
   the middle of the box's top rows when that is more (a skin blob on the background must not
   hide a hat; a face BlazeFace found is the person's, and the box's top may be a colleague's hat);
-- mask: share of the lower face that is neither skin-coloured nor dark (a blue/white mask covers
-  it; lips, chin and beard do not count as covered);
+- mask: share of the lower face's lit pixels that are not skin-coloured (a blue/white mask covers
+  it; lips and chin do not count as covered, and dark pixels, a beard or a jacket under a face
+  placed too low, count neither way);
 - uniform: share of light, unsaturated pixels on the torso.
 
 Each score is 0..1 and means "looks compliant"; rules turn scores into findings with thresholds
