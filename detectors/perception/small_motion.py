@@ -34,10 +34,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections
 from detectors.perception.base import Perceiver, Pixels, blurred_small_grey, to_small_grey
+from detectors.perception.ghosts import SLOW_EVERY, Blob, Ghosts
 
 FADED = 1e-3  # a trail this far under trail_level holds nothing any more: dropped
-SLOW_EVERY = 5  # the long-term background is updated on one frame in this many
-HALO = 2  # a ghost is learnt with a rim this wide (work pixels)
 
 
 class SmallMotionConfig(BaseModel):
@@ -131,9 +130,6 @@ class SmallMotionReport:
     learning: bool
 
 
-Blob = tuple[int, int, int, int, int]  # x, y, width, height, pixel count (work pixels)
-
-
 def outlined_blobs(mask: NDArray[Any]) -> list[tuple[Blob, NDArray[Any]]]:
     """Outer blobs of a sparse 0/1 mask with their outlines (corners only). Contours, not
     connected-component labelling: on a mostly empty mask they cost a twentieth as much. The
@@ -186,10 +182,7 @@ class SmallMotionDetector(Perceiver):
         self._peak = 0.0  # the trail's highest value
         self._quiet = self.config.settle_frames
         self._frames = 0
-        self._slow: NDArray[Any] | None = None  # the long-term background (ghost test)
-        self._steady: NDArray[np.uint8] | None = None  # per pixel, its updates unchanged (saturating)
-        self._known: NDArray[np.uint8] | None = None  # 1 where the long-term background has learnt anything
-        self._one: NDArray[np.uint8] | None = None
+        self._ghosts: Ghosts | None = None  # the long-term background and the ghost test
 
     def observe(self, image: Pixels) -> SmallMotionReport:
         cfg = self.config
@@ -231,8 +224,8 @@ class SmallMotionDetector(Perceiver):
             cv2.accumulateWeighted(small, bg, cfg.learn_rate * cfg.foreground_learn_factor, mask=busy)
         else:  # nothing moving: all of it learns at the normal rate
             cv2.accumulateWeighted(small, bg, cfg.learn_rate)
-        if self._frames % SLOW_EVERY == 0:
-            self._learn_slowly(bg, changed, moving)
+        if self._frames % SLOW_EVERY == 0 and self._ghosts is not None:
+            self._ghosts.learn(bg, changed, moving)
         self._frames += 1
         outlined = outlined_blobs(mask) if cv2.countNonZero(mask) else []
         blobs = self._without_ghosts(outlined, mask, moving, small, threshold, mean_now)
@@ -244,20 +237,6 @@ class SmallMotionDetector(Perceiver):
             self._sorted(blobs, mask.shape)
             return _empty(False, True)
         return self._blobs(blobs, mask, moving, sx, sy)
-
-    def _learn_slowly(self, bg: NDArray[Any], changed: NDArray[np.bool_], moving: NDArray[np.bool_]) -> None:
-        """The long-term background takes what the background has held unchanged for a while: a
-        cook standing still is in it once the background has learnt them (3-8 s) and they stood
-        on for steady_frames more. OpenCV calls throughout (every camera, once a second)."""
-        steady, slow, known, one = self._steady, self._slow, self._known, self._one
-        if steady is None or slow is None or known is None or one is None or steady.shape != bg.shape:
-            return
-        unsteady = cv2.bitwise_or(changed.view(np.uint8), moving.view(np.uint8))
-        cv2.add(steady, one, dst=steady)  # saturates at 255
-        cv2.subtract(steady, steady, dst=steady, mask=unsteady)  # back to 0 where anything changed
-        _, long_steady = cv2.threshold(steady, -(-self.config.steady_frames // SLOW_EVERY) - 1, 1, cv2.THRESH_BINARY)
-        cv2.copyTo(bg, long_steady, slow)
-        cv2.bitwise_or(known, long_steady, dst=known)
 
     def _large(self, blob: Blob, shape: tuple[int, ...]) -> bool:
         """A blob too big or too long for a small mover (a person, a cart, a ghost of one)."""
@@ -273,88 +252,25 @@ class SmallMotionDetector(Perceiver):
         threshold: float,
         mean_now: float,
     ) -> list[Blob]:
-        """``blobs`` less ghosts, which are learnt into the background at once. A ghost is where
-        the background still holds somebody who stood still a while and has walked off: nothing
-        in it changes from frame to frame, and it shows again what the long-term background holds
-        there, and its outline is less of an edge in the picture than in the background. A cook
-        standing still differs from both backgrounds and has an outline; one back where they stood
-        long ago matches the long-term one but has an outline. Left to fade at the learning rate a
-        ghost lasts 5-10 s, and as a large mover it hid every rat that ran past it (tuning day
-        rodent seeds 8, 110, 139). The edge test alone took partly learnt cooks standing still in
-        a dim, noisy picture for ghosts, and pieces of them for rats (tuning seeds 44, 45). The
-        long-term background knows nothing until pixels stay unchanged for steady_frames after it
-        is (re)learnt (a cook in the first frame is not the kitchen, tuning no_hat seed 52): a
-        ghost there fades as before (tuning seed 107)."""
-        cfg, bg, slow, known = self.config, self._bg, self._slow, self._known
-        if (
-            not blobs
-            or bg is None
-            or slow is None
-            or known is None
-            or cfg.ghost_match > 1
-            or not cv2.countNonZero(known)
-        ):
+        """``blobs`` less ghosts (:mod:`detectors.perception.ghosts`), learnt into the background
+        at once. Only large blobs hide rats, so only they are tested."""
+        if self._ghosts is None or self._bg is None:
             return [b for b, _ in blobs]
-        kept: list[Blob] = []
-        gain: np.float32 | None = None
-        for blob, outline in blobs:
-            x, y, bw, bh, area = blob
-            # Only large blobs hide rats; a moving one is no ghost (the cheap tests first: most are).
-            if not self._large(blob, small.shape):
-                kept.append(blob)
-                continue
-            box = (slice(y, y + bh), slice(x, x + bw))
-            if cv2.countNonZero(moving[box].view(np.uint8) & mask[box]) >= cfg.ghost_moving * max(1, area):
-                kept.append(blob)
-                continue
-            inside = np.zeros((bh, bw), np.uint8)
-            cv2.drawContours(inside, [outline], -1, 1, cv2.FILLED, offset=(-x, -y))
-            pixels = max(1, cv2.countNonZero(inside))
-            if gain is None:
-                gain = np.float32((mean_now + 1.0) / (cv2.mean(slow, known)[0] + 1.0))
-            back = (cv2.absdiff(small[box], slow[box] * gain) <= threshold).view(np.uint8) & inside & known[box]
-            if cv2.countNonZero(back) >= cfg.ghost_match * pixels and self._edges_gone(inside, x, y, small, bg):
-                self._absorb(inside, x, y, small)
-                continue
-            kept.append(blob)
-        return kept
-
-    def _edges_gone(self, inside: NDArray[np.uint8], x: int, y: int, small: NDArray[Any], bg: NDArray[Any]) -> bool:
-        """Whether the outline of the blob ``inside`` (its box's top left at x, y) is less of an
-        edge in the picture than in the background (mean morphological gradient along it, under
-        ghost_edges of the background's): the picture shows what was behind whoever the
-        background holds there, not somebody's outline."""
-        h, w = small.shape
-        bh, bw = inside.shape
-        x0, y0, x1, y1 = max(0, x - 1), max(0, y - 1), min(w, x + bw + 1), min(h, y + bh + 1)
-        rim = np.zeros((y1 - y0, x1 - x0), np.uint8)
-        rim[y - y0 : y - y0 + bh, x - x0 : x - x0 + bw] = inside
-        rim = cv2.subtract(rim, cv2.erode(rim, self._close))  # the blob's own outermost pixels
-        now = cv2.mean(cv2.morphologyEx(small[y0:y1, x0:x1], cv2.MORPH_GRADIENT, self._close), rim)[0]
-        then = cv2.mean(cv2.morphologyEx(bg[y0:y1, x0:x1], cv2.MORPH_GRADIENT, self._close), rim)[0]
-        return bool(now < self.config.ghost_edges * then)
-
-    def _absorb(self, inside: NDArray[np.uint8], x: int, y: int, small: NDArray[Any]) -> None:
-        """Learn the blob ``inside`` (its box's top left at x, y) into the background at once, with
-        a rim of HALO pixels: the blurred edge of whoever stood there, which the background took
-        in with them and which, under the change threshold while they stood, never joined the
-        blob (left behind, it outlined the ghost as a thin "large" ring for seconds)."""
-        bg = self._bg
-        assert bg is not None
-        h, w = small.shape
-        bh, bw = inside.shape
-        x0, y0, x1, y1 = max(0, x - HALO), max(0, y - HALO), min(w, x + bw + HALO), min(h, y + bh + HALO)
-        grown = np.zeros((y1 - y0, x1 - x0), np.uint8)
-        grown[y - y0 : y - y0 + bh, x - x0 : x - x0 + bw] = inside
-        grown = cv2.dilate(grown, self._close, iterations=HALO)
-        np.copyto(bg[y0:y1, x0:x1], small[y0:y1, x0:x1], where=grown.view(bool))
+        large = [i for i, (b, _) in enumerate(blobs) if self._large(b, small.shape)]
+        gone = self._ghosts.absorbed([blobs[i] for i in large], self._bg, mask, moving, small, threshold, mean_now)
+        dropped = {large[i] for i in gone}
+        return [b for i, (b, _) in enumerate(blobs) if i not in dropped]
 
     def _relearn(self, small: NDArray[Any], *, lighting: bool) -> SmallMotionReport:
         self._bg = small.copy()
-        self._slow = small.copy()
-        self._steady = np.zeros(small.shape, np.uint8)
-        self._known = np.zeros(small.shape, np.uint8)
-        self._one = np.ones(small.shape, np.uint8)
+        cfg = self.config
+        self._ghosts = Ghosts(
+            small,
+            moving=cfg.ghost_moving,
+            match=cfg.ghost_match,
+            edges=cfg.ghost_edges,
+            steady_frames=cfg.steady_frames,
+        )
         self._flicker = None
         self._last = np.zeros((0, 2))
         self._frames = 0
