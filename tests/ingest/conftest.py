@@ -1,7 +1,9 @@
 """Real streams for the ingest tests: video files and HTTP MJPEG servers made with ffmpeg."""
 
 import functools
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -49,31 +51,37 @@ MjpegServer = Callable[..., subprocess.Popen[bytes]]
 @pytest.fixture
 def mjpeg_server() -> Iterator[MjpegServer]:
     """Start ``ffmpeg -listen 1`` serving a live MJPEG test pattern on a port; it serves one
-    client and then exits, which tests use as "the stream ended"."""
+    client and then exits, which tests use as "the stream ended". With ``again=True`` ffmpeg is
+    started anew after each client, as a camera serves client after client: the reader's probe
+    after a failed open (connecting while the server came up) must not take the only serving."""
     procs: list[subprocess.Popen[bytes]] = []
 
-    def start(port: int, wait: bool = True) -> subprocess.Popen[bytes]:
+    def start(port: int, wait: bool = True, again: bool = False) -> subprocess.Popen[bytes]:
+        command = [
+            FFMPEG,
+            "-loglevel",
+            "error",
+            "-re",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=10",
+            "-c:v",
+            "mjpeg",
+            "-f",
+            "mpjpeg",
+            "-listen",
+            "1",
+            f"http://127.0.0.1:{port}/x.mjpg",
+        ]
+        if again:
+            command = ["bash", "-c", 'while :; do "$@"; sleep 0.05; done', "serve", *command]
         proc = subprocess.Popen(
-            [
-                FFMPEG,
-                "-loglevel",
-                "error",
-                "-re",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=320x240:rate=10",
-                "-c:v",
-                "mjpeg",
-                "-f",
-                "mpjpeg",
-                "-listen",
-                "1",
-                f"http://127.0.0.1:{port}/x.mjpg",
-            ],
+            command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: stopping it stops a looping ffmpeg too
         )
         procs.append(proc)
         if wait:  # a client already retrying may be served before we look
@@ -82,13 +90,18 @@ def mjpeg_server() -> Iterator[MjpegServer]:
 
     yield start
     for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        _stop_group(proc)
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def _wait_listening(port: int, timeout_s: float = 10.0) -> None:

@@ -141,7 +141,11 @@ async def test_mjpeg_server_killed_and_restarted(
         server.wait()
 
     await _killed_and_restarted(
-        fleet, caplog, f"http://127.0.0.1:{dead_port}/x.mjpg", kill, lambda: mjpeg_server(dead_port, wait=False)
+        fleet,
+        caplog,
+        f"http://127.0.0.1:{dead_port}/x.mjpg",
+        kill,
+        lambda: mjpeg_server(dead_port, wait=False, again=True),
     )
 
 

@@ -96,7 +96,7 @@ def test_stream_ends_then_comes_back(readers: list[CameraReader], mjpeg_server: 
     server.terminate()
     wait_for(lambda: not reader.stats().connected, what="offline after the stream ended")
     read_before = reader.stats().frames_read
-    mjpeg_server(port, wait=False)  # the camera comes back
+    mjpeg_server(port, wait=False, again=True)  # the camera comes back
     wait_for(lambda: reader.stats().frames_read >= read_before + 3, what="frames after reconnecting")
     states = [(t.state, t.reason) for t in reader.drain_transitions()]
     assert states[0] == ("online", "")
