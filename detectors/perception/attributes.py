@@ -35,6 +35,11 @@ BoolImage = NDArray[np.bool_]
 Box = tuple[float, float, float, float]
 MIN_PERSON_PX = 60  # shorter person boxes are too small to judge a face or a hat
 MIN_FACE_PX = 8
+# A face seed is at least this many rows tall: a two-row strip of skin colour along a white hat's
+# band (JPEG's halved chroma bleeds a face's colour into it) is no forehead. Taken for one, it put
+# a small masked face's top up in the hat and its "lower half" on the eyes (fresh compliant clip
+# 21049 at 31.8 s: mask 0.16, a false no_mask).
+MIN_SEED_ROWS = 3
 MAX_FACE_SHARE = 0.6  # a face is at most this share of its person box's width
 MIN_FACE_SHARE = 0.2  # and at least this share (a head is about a third of a person's width)
 OPEN_KERNEL = np.ones((2, 2), np.uint8)
@@ -245,7 +250,11 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
         and abs(bx + 0.5 * bw - middle) <= MAX_FACE_OFFSET * pw
     ]
     dark = area.max(axis=2) < lit.dark_v
-    seeds = [p for p in parts if p[2] >= MIN_FACE_PX and p[4] >= 0.1 * p[2] * p[2] and p[2] <= MAX_FACE_SHARE * pw]
+    seeds = [
+        p
+        for p in parts
+        if p[2] >= MIN_FACE_PX and p[3] >= MIN_SEED_ROWS and p[4] >= 0.1 * p[2] * p[2] and p[2] <= MAX_FACE_SHARE * pw
+    ]
     seeds += _cheeks(parts, pw, middle)
     if not seeds:
         return None

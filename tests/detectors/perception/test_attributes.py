@@ -337,3 +337,20 @@ def test_a_face_found_in_the_flames_beside_a_head_is_not_theirs() -> None:
     in_flames = (428.0, 135.0, 452.0, 159.0)  # what BlazeFace finds there
     a = judge(img, (355.0, 52.0, 475.0, 355.0), in_flames, Lighting.of(img))
     assert a.face != in_flames and (a.mask is None or a.mask > 0.5), a
+
+
+def test_a_strip_of_skin_colour_along_a_hats_band_is_no_forehead() -> None:
+    """Fresh compliant clip 21049 at 31.8 s: a small masked face under a hat whose brim hides the
+    forehead; a two-row strip of skin colour along the hat's band was the top-most "face" piece,
+    so the face box started in the hat and its lower half lay on the eyes (mask 0.16, a false
+    no_mask alert at 34.8 s). The face is the eye band over the mask, and the mask is seen."""
+    from tests.detectors.perception.synthetic_frames import frames
+
+    url = "synthetic://kitchen?seed=21049&people=2&stove=1&pose=1&clutter=6&noise=1&exposure=0.93"
+    img = next(img for _, img in frames(url, 32.0, start=31.8, quality=48))
+    person = (409.0, 54.0, 475.0, 248.0)
+    lit = Lighting.of(img)
+    face = skin_face(img, person, lit)
+    assert face is None or face[1] >= 86, face  # the hat's band ends at y 87
+    a = judge(img, person, None, lit)
+    assert a.mask is None or a.mask > 0.5, a
