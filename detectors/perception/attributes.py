@@ -26,45 +26,27 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from numpy.typing import NDArray
 
 from detectors.perception.base import Image
-from detectors.perception.flame import FlameConfig
+from detectors.perception.colours import (
+    BoolImage,
+    Box,
+    Lighting,
+    crop,
+    flame_colour,
+    light_mask,
+    skin_chroma,
+    skin_mask,
+)
+from detectors.perception.skin_face import HAIR_ROWS, MAX_FACE_OFFSET, skin_face
 
-BoolImage = NDArray[np.bool_]
-Box = tuple[float, float, float, float]
 MIN_PERSON_PX = 60  # shorter person boxes are too small to judge a face or a hat
-MIN_FACE_PX = 8
-# A face seed is at least this many rows tall: a two-row strip of skin colour along a white hat's
-# band (JPEG's halved chroma bleeds a face's colour into it) is no forehead. Taken for one, it put
-# a small masked face's top up in the hat and its "lower half" on the eyes (fresh compliant clip
-# 21049 at 31.8 s: mask 0.16, a false no_mask).
-MIN_SEED_ROWS = 3
-MAX_FACE_SHARE = 0.6  # a face is at most this share of its person box's width
-MIN_FACE_SHARE = 0.2  # and at least this share (a head is about a third of a person's width)
-OPEN_KERNEL = np.ones((2, 2), np.uint8)
-MAX_FACE_OFFSET = 0.25  # a face's centre is at most this share of the box width off its middle
-# A face starts under the hair or the hat, at least this share of the person's height under the
-# box's top: skin-coloured there is the background past the head (a jar on the shelf behind a
-# hat's top made a masked cook's "face", fresh compliant clip 19048).
-MIN_FACE_TOP = 0.03
-# and at most this share: skin lower down is a hand or an arm (fresh compliant clip 19008: a box
-# over the gap between two cooks had a hand a third of the way down, read as an unmasked face).
-# Estimated faces of cooks start at 0.17 of the box's height (median; 99 % under 0.24).
-MAX_FACE_TOP = 0.25
-FLAME = FlameConfig()  # flame colours, as the flame plugin sees them
-FLAME_REACH = 2  # pixels round a flame's that are its outline, not skin
 MIN_LIT_LOWER = 0.25  # the lower face is judged for a mask only when at least this share is lit
-MAX_FLAME_SHARE = 0.5  # a skin piece with more of its pixels that near flames is a flame's outline
 # A found face with at least this share of flame-coloured pixels that are not skin-coloured is the
 # burners (faces found in the flames beside a cook's head: 0.075-0.21 in tuning and fresh scenes;
 # real faces, bare ones before the stove included, at most 0.025; flame colour alone reaches 0.10
 # on a bare face's saturated skin, so skin-coloured pixels do not count).
 MAX_FACE_FLAME = 0.05
-# Skin beside a face's seed widens it when it is at most the seed's width or this share of the
-# person's width away: a forehead split by the eyes, not the chin below a mask joined to the glow
-# under a burner 70 px off (fresh compliant clip 20001).
-BESIDE_GAP = 0.1
 # Rows of a person box judged for a hat's top, in box heights from its top: not the very top, which
 # a loose box fills with the wall behind a bare head.
 CROWN = (0.02, 0.09)
@@ -91,11 +73,6 @@ MAX_HAT_FACE_HAIR = 0.3
 MIN_HAT_INSIDE = 0.6
 HAT_ABOVE_INSIDE = 0.2
 WHITE_MAX_SATURATION = 40
-HAIR_ROWS = 4  # rows under a skin row looked at for hair (the head's outline is skin-coloured)
-# Hair is dark with specks of skin's colour (its blend with the light between strands): rows under
-# a face's top row at least this share dark are hair, not forehead (an eyebrow darkens one row).
-UNDER_HAIR = 0.3
-MAX_HAIR_IN_FACE = 0.6  # an estimated face's top is moved down under hair by at most this share of its height
 
 
 @dataclass(frozen=True)
@@ -107,75 +84,17 @@ class PersonAttributes:
     face_found: bool  # True when BlazeFace found it, False when estimated from skin
 
 
-@dataclass(frozen=True)
-class Lighting:
-    """Per-picture reference levels, so 'light' and 'dark' follow the kitchen's exposure."""
-
-    light_v: float
-    dark_v: float
-
-    @classmethod
-    def of(cls, image: Image) -> "Lighting":
-        small = cv2.resize(image, (64, 36), interpolation=cv2.INTER_AREA)
-        top = float(np.percentile(small.max(axis=2), 95))
-        return cls(light_v=max(60.0, 0.62 * top), dark_v=max(25.0, 0.4 * top))
-
-
 UNKNOWN = PersonAttributes(None, None, None, None, False)
-
-
-def _crop(image: Image, x1: float, y1: float, x2: float, y2: float) -> Image:
-    h, w = image.shape[:2]
-    a, b = int(np.clip(round(x1), 0, w)), int(np.clip(round(x2), 0, w))
-    c, d = int(np.clip(round(y1), 0, h)), int(np.clip(round(y2), 0, h))
-    return image[c:d, a:b]
-
-
-def _light(region: Image, lit: Lighting) -> BoolImage:
-    hsv = cv2.cvtColor(region, cv2.COLOR_BGR2HSV)
-    mask: BoolImage = (hsv[:, :, 2] >= lit.light_v) & (hsv[:, :, 1] <= 70)
-    return mask
-
-
-def _skin(region: Image, lit: Lighting) -> BoolImage:
-    """Skin-coloured and not dark (dark brown hair has skin chroma, not skin brightness)."""
-    ycc = cv2.cvtColor(region, cv2.COLOR_BGR2YCrCb)
-    cr, cb = ycc[:, :, 1].astype(np.int16), ycc[:, :, 2].astype(np.int16)
-    bright = region.max(axis=2) >= lit.dark_v
-    mask: BoolImage = (cr >= 135) & (cr <= 180) & (cb >= 80) & (cb <= 130) & bright
-    return mask
-
-
-def _near_flames(region: Image) -> BoolImage:
-    """Pixels of flame colour (the flame plugin's: bright, saturated orange) and those within
-    FLAME_REACH of them. A flame's outline, blended with the dark stove behind it, has skin's
-    colour: behind a cook's head it was the "face" (fresh compliant clip 20001, the wall under the
-    burners read as a bare head: a false no_chef_hat). A skin piece mostly made of them is dropped
-    whole: cut out of pieces, flames left face-sized remnants (tuning no_hat seed 47), and a face
-    before the burners has only its edge beside them (fresh compliant clip 19036)."""
-    hsv = cv2.cvtColor(region, cv2.COLOR_BGR2HSV)
-    (lo, hi), sat, val = FLAME.hue_range, FLAME.min_saturation, FLAME.min_value
-    flames = cv2.inRange(hsv, (lo, sat, val), (hi, 255, 255))
-    if not cv2.countNonZero(flames):
-        return np.zeros(region.shape[:2], bool)
-    near: BoolImage = cv2.dilate(flames, np.ones((3, 3), np.uint8), iterations=FLAME_REACH) > 0
-    return near
 
 
 def _flames(image: Image, face: Box) -> bool:
     """Whether the found ``face`` is flames: BlazeFace now and then finds "a face" in the burners
     just beside a masked cook's head, near enough to the box's middle to pass for theirs (fresh
     compliant clip 21001 at 118 s, 25 px off it: mask 0.26-0.28, a false no_mask)."""
-    region = _crop(image, *face)
+    region = crop(image, *face)
     if region.size == 0:
         return False
-    hsv = cv2.cvtColor(region, cv2.COLOR_BGR2HSV)
-    (lo, hi), sat, val = FLAME.hue_range, FLAME.min_saturation, FLAME.min_value
-    flames = cv2.inRange(hsv, (lo, sat, val), (hi, 255, 255)) > 0
-    ycc = cv2.cvtColor(region, cv2.COLOR_BGR2YCrCb)
-    cr, cb = ycc[:, :, 1], ycc[:, :, 2]
-    skin = (cr >= 135) & (cr <= 180) & (cb >= 80) & (cb <= 130)
-    return float((flames & ~skin).mean()) >= MAX_FACE_FLAME
+    return float(((flame_colour(region) > 0) & ~skin_chroma(region)).mean()) >= MAX_FACE_FLAME
 
 
 def _lit(image: Image, face: Box | None, lit: Lighting) -> Box | None:
@@ -183,7 +102,7 @@ def _lit(image: Image, face: Box | None, lit: Lighting) -> Box | None:
     jacket, or the chin above a dark collar, when the person box starts at the shoulders."""
     if face is None:
         return None
-    region = _crop(image, *face)
+    region = crop(image, *face)
     if region.size and float((region.max(axis=2) < lit.dark_v).mean()) > MAX_FACE_DARK:
         return None
     return face
@@ -207,136 +126,35 @@ def _read_band(image: Image, face: Box, lit: Lighting) -> _Band | None:
     or is too small to judge."""
     fx1, fy1, fx2, _ = face
     fw = fx2 - fx1
-    band = _crop(image, fx1 + 0.2 * fw, fy1 - HAT_BAND * fw, fx2 - 0.2 * fw, fy1)
+    band = crop(image, fx1 + 0.2 * fw, fy1 - HAT_BAND * fw, fx2 - 0.2 * fw, fy1)
     if fy1 - HAT_BAND * fw < 0 or band.shape[0] * band.shape[1] < 12:
         return None
-    light = float(_light(band, lit).mean())
+    light = float(light_mask(band, lit).mean())
     dark = band.max(axis=2) < lit.dark_v
-    head = float((dark | _skin(band, lit)).mean())
+    head = float((dark | skin_mask(band, lit)).mean())
     return _Band(light, float(dark.mean()), light >= 0.5 or head >= MIN_HEAD_BAND)
 
 
-def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
-    """A face box estimated from the skin blobs in the head area of ``person``."""
-    x1, y1, x2, y2 = person
-    ph, pw = y2 - y1, x2 - x1
-    ax1, ay1 = x1 + 0.1 * pw, y1
-    area = _crop(image, ax1, ay1, x2 - 0.1 * pw, y1 + 0.35 * ph)
-    if area.size == 0:
-        return None
-    # Opening drops one-pixel lines: the blend of dark hair and a light wall along the head's
-    # outline has skin's colour and would join the forehead into a ring reaching the hair's top.
-    skin = cv2.morphologyEx(_skin(area, lit).astype(np.uint8), cv2.MORPH_OPEN, OPEN_KERNEL)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
-    # Pieces mostly beside flames are their outlines (a face before a stove has only its edge there).
-    near = np.bincount(labels[_near_flames(area)], minlength=len(stats))
-    burning = set(np.flatnonzero(near > MAX_FLAME_SHARE * stats[:, cv2.CC_STAT_AREA]).tolist())
-    # Face skin: blobs near the person's middle, not reaching the side or the top of the head area
-    # (that is skin-coloured background, a wooden door or a box on a shelf behind the person, maybe
-    # run together with the face; a face has hair or a hat above it). Flames and wood beside the
-    # head can be larger than a masked face's forehead, so size does not choose: the top-most
-    # face-sized blob does (the forehead above a mask, not the chin below it); then the pieces
-    # beside it with the same top (eyes split a forehead at the hat's edge; flames beside a head
-    # start elsewhere) widen it and the pieces under it (the chin) make it span the mask.
-    middle = 0.4 * pw  # the person's middle, in head-area pixels
-    parts = [
-        (int(by), int(bx), int(bw), int(bh), int(n))
-        for label, (bx, by, bw, bh, n) in enumerate(stats[1:], 1)
-        if n >= 4
-        and label not in burning
-        and bx > 0
-        and by >= max(1.0, MIN_FACE_TOP * ph)
-        and bx + bw < skin.shape[1]
-        and abs(bx + 0.5 * bw - middle) <= MAX_FACE_OFFSET * pw
-    ]
-    dark = area.max(axis=2) < lit.dark_v
-    seeds = [
-        p
-        for p in parts
-        if p[2] >= MIN_FACE_PX and p[3] >= MIN_SEED_ROWS and p[4] >= 0.1 * p[2] * p[2] and p[2] <= MAX_FACE_SHARE * pw
-    ]
-    seeds += _cheeks(parts, pw, middle)
-    if not seeds:
-        return None
-    by, bx, bw, bh, _ = min(seeds)
-    left, right, bottom = bx, bx + bw, by + bh
-    fit, reach = max(2.0, 0.3 * bh), max(bw, BESIDE_GAP * pw)
-    for oy, ox, ow, oh, _ in parts:  # beside: the same top as the seed (a forehead split by the eyes)
-        if abs(oy - by) <= fit and ox - (bx + bw) <= reach and bx - (ox + ow) <= reach:
-            left, right, bottom = min(left, ox), max(right, ox + ow), max(bottom, oy + oh)
-    bx, bw = left, min(right - left, int(MAX_FACE_SHARE * pw))
-    if bw < MIN_FACE_SHARE * pw:
-        return None  # a speck of skin (a chin above the collar, a hand), not a head's width
-    for oy, ox, ow, oh, _ in parts:  # under: within a face's height, columns shared
-        if by < oy <= by + 1.3 * bw and ox < bx + bw and bx < ox + ow:
-            bottom = max(bottom, oy + oh)
-    bh = bottom - by
-    # Skin reaching round a mask to the chin gives the face's height; a blob cut short by the
-    # mask (forehead and eyes only) does not, and a face is about as tall as wide from the hairline.
-    fh = min(float(bh), 1.3 * bw) if bh >= 0.6 * bw else float(bw)
-    below = _under_hair(dark, by, bx, bw, fh)  # a face does not start in the hair
-    if below is None:
-        return None  # hair and its outline, no face
-    if below > MAX_FACE_TOP * ph:
-        return None  # too far down the box for a face
-    fx1, fy1 = ax1 + bx, ay1 + below
-    return (fx1, fy1, fx1 + bw, fy1 + fh - (below - by))
-
-
-def _under_hair(dark: BoolImage, top: int, left: int, width: int, height: float) -> int | None:
-    """The first row from ``top``, in the upper part of a face (``left``, ``width``), that is not
-    hair and has no hair under it (the head's outline is skin-coloured above the hair); None when
-    there is none: the "face" is hair. A face masked up to the hairline shows no skin but at its
-    sides, and the skin pieces found there start in the hair (fresh no_hat seed 13011: the wall
-    above the hair read as a hat)."""
-    middle = dark[:, left + width // 5 : left + width - width // 5]
-    for row in range(top, min(len(middle) - 1, top + int(MAX_HAIR_IN_FACE * height))):
-        if middle[row].mean() < 0.5 and middle[row + 1 : row + 1 + HAIR_ROWS].mean() < UNDER_HAIR:
-            return row
-    return None
-
-
-Part = tuple[int, int, int, int, int]  # a skin piece: top, left, width, height, pixels
-
-
-def _cheeks(parts: list[Part], pw: float, middle: float) -> list[Part]:
-    """Face seeds (top, left, width, height, pixels) from pairs of skin pieces with the same top
-    either side of the person's middle, a face's width apart: the cheeks beside a mask that
-    reaches up to the eyes, under hair that reaches down to them (nothing else of the face shows)."""
-    seeds = []
-    for a in parts:
-        for b in parts:
-            left, right = a[1], b[1] + b[2]
-            if a[1] + a[2] > b[1] or abs(a[0] - b[0]) > max(2.0, 0.3 * max(a[3], b[3])):
-                continue
-            if not MIN_FACE_SHARE * pw <= right - left <= MAX_FACE_SHARE * pw:
-                continue
-            if a[1] + a[2] > middle or b[1] < middle or abs((left + right) / 2 - middle) > MAX_FACE_OFFSET * pw:
-                continue
-            seeds.append((min(a[0], b[0]), left, right - left, max(a[3], b[3]), a[4] + b[4]))
-    return seeds
-
-
-def _hair_above_skin(image: Image, face: Box, lit: Lighting) -> float | None:
+def _hair_aboveskin_mask(image: Image, face: Box, lit: Lighting) -> float | None:
     """The light share of the band just above the topmost skin row of the face's middle columns
     (a hat's brim, or hair): unlike the band above the face box, it does not fall on the wall
     behind a small head whose face box starts at the hair. None when no skin row is found."""
     fx1, fy1, fx2, fy2 = face
     fw, fh = fx2 - fx1, fy2 - fy1
     top = fy1 - HAT_BAND * fw
-    strip = _crop(image, fx1 + 0.2 * fw, top, fx2 - 0.2 * fw, fy1 + 0.6 * fh)
+    strip = crop(image, fx1 + 0.2 * fw, top, fx2 - 0.2 * fw, fy1 + 0.6 * fh)
     if strip.shape[0] < 4 or strip.shape[1] < 3 or top < 0:
         return None
     # A skin row with hair under it is no forehead but the head's outline: the blend of a light
     # wall (a range hood) and dark hair has skin's chroma for a row or two, and the band above it
     # is the wall, read as a hat (tuning no_hat seed 10: a bare head under the hood, hat 0.67).
     dark = (strip.max(axis=2) < lit.dark_v).mean(axis=1)
-    skin = np.flatnonzero(_skin(strip, lit).mean(axis=1) >= 0.4)
+    skin = np.flatnonzero(skin_mask(strip, lit).mean(axis=1) >= 0.4)
     rows = [r for r in skin if r + 1 >= len(dark) or dark[r + 1 : r + 1 + HAIR_ROWS].mean() < 0.5]
     if not rows:
         return None
     band = strip[max(0, int(rows[0]) - max(2, round(HAT_BAND * fw))) : int(rows[0])]
-    return _fraction(_light(band, lit)) if band.shape[0] >= 2 else None
+    return _fraction(light_mask(band, lit)) if band.shape[0] >= 2 else None
 
 
 def _hat_inside(image: Image, face: Box, lit: Lighting) -> float | None:
@@ -344,7 +162,7 @@ def _hat_inside(image: Image, face: Box, lit: Lighting) -> float | None:
     boxed with the face); None when too small to judge."""
     fx1, fy1, fx2, fy2 = face
     fw, fh = fx2 - fx1, fy2 - fy1
-    region = _crop(image, fx1 + 0.2 * fw, fy1, fx2 - 0.2 * fw, fy1 + fh / 3)
+    region = crop(image, fx1 + 0.2 * fw, fy1, fx2 - 0.2 * fw, fy1 + fh / 3)
     if region.shape[0] * region.shape[1] < 12:
         return None
     hsv = cv2.cvtColor(region, cv2.COLOR_BGR2HSV)
@@ -360,10 +178,10 @@ def _within(inner: Box, outer: Box) -> bool:
 
 def _hat_top(image: Image, face: Box, above: _Band, lit: Lighting) -> bool:
     """Whether the found ``face`` is a white hat's top: light, hardly any skin, no hair above."""
-    region = _crop(image, *face)
+    region = crop(image, *face)
     if region.shape[0] * region.shape[1] < 12 or above.hair >= MAX_HAT_FACE_HAIR:
         return False
-    light, skin = float(_light(region, lit).mean()), float(_skin(region, lit).mean())
+    light, skin = float(light_mask(region, lit).mean()), float(skin_mask(region, lit).mean())
     return light >= MIN_HAT_FACE_LIGHT and skin < MAX_HAT_FACE_SKIN
 
 
@@ -373,8 +191,8 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
     ph, pw = y2 - y1, x2 - x1
     if ph < MIN_PERSON_PX or pw < 8:
         return UNKNOWN
-    torso = _crop(image, x1 + 0.25 * pw, y1 + 0.3 * ph, x2 - 0.25 * pw, y1 + 0.55 * ph)
-    uniform = _fraction(_light(torso, lit)) if torso.size else None
+    torso = crop(image, x1 + 0.25 * pw, y1 + 0.3 * ph, x2 - 0.25 * pw, y1 + 0.55 * ph)
+    uniform = _fraction(light_mask(torso, lit)) if torso.size else None
     face = _lit(image, face, lit)
     if face is not None and abs((face[0] + face[2]) / 2 - (x1 + x2) / 2) > MAX_FACE_OFFSET * pw:
         # Not this person's face: BlazeFace found "a face" in the flames and the stove's dark
@@ -403,11 +221,11 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
     # on the background behind the head (a jar on a shelf) puts the band on the wall; a hat still
     # shows here, and either measure seeing one is enough. A face BlazeFace found is the person's
     # own: the box's top may then be a hatted colleague's behind them (one box for two people).
-    crown = _crop(image, x1 + 0.4 * pw, y1 + CROWN[0] * ph, x2 - 0.4 * pw, y1 + CROWN[1] * ph)
-    top = _fraction(_light(crown, lit)) if crown.size else None
+    crown = crop(image, x1 + 0.4 * pw, y1 + CROWN[0] * ph, x2 - 0.4 * pw, y1 + CROWN[1] * ph)
+    top = _fraction(light_mask(crown, lit)) if crown.size else None
     if hat is not None and top is not None and not found:
         hat = max(hat, top)
-    bare = _hair_above_skin(image, face, lit)
+    bare = _hair_aboveskin_mask(image, face, lit)
     if hat is not None and bare is not None:
         hat = min(hat, bare)
     if found and above is not None and above.light >= HAT_ABOVE_INSIDE and (hat is None or hat < MIN_HAT_INSIDE):
@@ -418,7 +236,7 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
         # A skin blob up in the hat is background seen past it (a jar, a shelf), not the face:
         # the hat is judged from the crown and the mask not at all.
         return PersonAttributes(top, None, uniform, None, False)
-    lower = _crop(image, fx1 + 0.25 * fw, fy1 + 0.5 * fh, fx2 - 0.25 * fw, fy1 + 0.85 * fh)
+    lower = crop(image, fx1 + 0.25 * fw, fy1 + 0.5 * fh, fx2 - 0.25 * fw, fy1 + 0.85 * fh)
     return PersonAttributes(hat, _covered(lower, lit), uniform, face, found)
 
 
@@ -433,4 +251,4 @@ def _covered(lower: Image, lit: Lighting) -> float | None:
     seen = int(np.count_nonzero(lit_px))
     if seen < max(12, MIN_LIT_LOWER * lit_px.size):
         return None
-    return float(np.count_nonzero(lit_px & ~_skin(lower, lit))) / seen
+    return float(np.count_nonzero(lit_px & ~skin_mask(lower, lit))) / seen

@@ -25,8 +25,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections, FloatArray
-from detectors.perception.attributes import UNKNOWN, Lighting, PersonAttributes, judge
+from detectors.perception.attributes import UNKNOWN, PersonAttributes, judge
 from detectors.perception.base import Image, Perceiver, Pixels, pixels, to_small_grey
+from detectors.perception.colours import Lighting
 from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
 from detectors.perception.head_change import HeadChange, HeadChangeConfig

@@ -6,7 +6,9 @@ import pytest
 from pytest import MonkeyPatch
 
 from detectors.perception import attributes
-from detectors.perception.attributes import Lighting, judge, skin_face
+from detectors.perception.attributes import judge
+from detectors.perception.colours import Lighting
+from detectors.perception.skin_face import skin_face
 from ingest.synthetic.people import draw_person, scale_at
 from ingest.synthetic.scene import Layout
 from tests.detectors import scenes
