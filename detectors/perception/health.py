@@ -63,7 +63,7 @@ def _ramp_down(value: float, low: float, high: float) -> float:
     """1 at or below ``low``, 0 at or above ``high``, linear between."""
     if high <= low:
         return 1.0 if value <= low else 0.0
-    return float(np.clip((high - value) / (high - low), 0.0, 1.0))
+    return min(max((high - value) / (high - low), 0.0), 1.0)  # np.clip costs 10x on a scalar
 
 
 def _edge_fraction(small: NDArray[Any], step: float) -> float:

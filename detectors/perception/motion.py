@@ -97,7 +97,7 @@ class MotionDetector(Perceiver):
             return self._relearn(small)
         diff = cv2.absdiff(small, bg * np.float32(gain))
         # Object contrast scales with the light: a person in a dark kitchen differs by a few levels.
-        threshold = float(np.clip(cfg.threshold * mean_bg / cfg.lit_level, cfg.dark_threshold, cfg.threshold))
+        threshold = min(max(cfg.threshold * mean_bg / cfg.lit_level, cfg.dark_threshold), cfg.threshold)
         changed = (diff > threshold).astype(np.uint8)
         fraction = cv2.countNonZero(changed) / changed.size
         if fraction > cfg.lighting_fraction:

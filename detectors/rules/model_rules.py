@@ -71,6 +71,8 @@ class PhoneUse(ModelRule):
     def evidence(self, percepts: Percepts) -> Detections:
         own = super().evidence(percepts)
         report = percepts.get("people", PeopleReport)
+        if not len(report.persons):  # a phone counts in a hand only (most frames of a kitchen: nobody)
+            return own
         phones = report.objects[report.objects.labels == "cell phone"]
         held = phones[_on_a_person(phones, report.persons)] if len(phones) else phones
         if not len(held):

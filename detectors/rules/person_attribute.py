@@ -59,10 +59,12 @@ class PersonAttributeRule(Rule):
         self._offenders: dict[str | None, tuple[FloatArray, int]] = {}
 
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
-        if picture_unclear(percepts):
-            return UNSEEN
         report = percepts.get("people", PeopleReport)
         key = zone.id if zone is not None else None
+        if not len(report.persons) and key not in self._offenders:
+            return UNSEEN  # nobody in view and no offender remembered: unseen, the picture clear or not
+        if picture_unclear(percepts):
+            return UNSEEN
         offenders: list[int] = []
         judged: list[int] = []
         for i in people_in(report, zone, self.min_person):
