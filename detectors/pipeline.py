@@ -21,7 +21,7 @@ from detectors.perception import registry as perception
 from detectors.perception.base import Perceiver, Percepts, Pixels, shared_thumbnails
 from detectors.perception.custom_models import CustomModels, configured_models
 from detectors.rules import registry as rules
-from detectors.rules.base import NOTHING, Rule, is_active
+from detectors.rules.base import NOTHING, Finding, Rule, is_active
 from detectors.rules.incident import IncidentKey, IncidentMachine, IncidentPolicy
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,8 @@ class CameraPipeline:
         self.enabled = camera.enabled if camera is not None else True
         self._zone_cache = None
         self._armed_in: dict[str, tuple[int, bool]] = {}  # rule key -> (minute, armed)
+        # (rule, zone) -> (picture size, finding): the last judgement of a rule with a cadence
+        self._held: dict[MachineKey, tuple[tuple[int, int], Finding]] = {}
         self._keys: dict[tuple[MachineKey, str], IncidentKey] = {}
         self.rules: list[Rule] = []
         self._plan = None
@@ -126,9 +128,10 @@ class CameraPipeline:
         height, width = image.shape[:2]
         results = self._results
         timed = self._frames % TIMED_EVERY == 0
+        number, size = self._frames, (width, height)
         with shared_thumbnails(image):
             for key, plugin in self._perceivers.items():
-                if key in results and results[key][0] == (width, height) and not plugin.due(self._frames):
+                if key in results and results[key][0] == size and not plugin.due(number):
                     continue  # a slow signal: the last result stands
                 t0 = time.perf_counter() if timed else 0.0
                 results[key] = ((width, height), plugin.observe(image))
@@ -140,9 +143,20 @@ class CameraPipeline:
         for r, machines in self._rule_plan():
             t0 = time.perf_counter() if timed else 0.0
             armed = self._armed(r, frame.captured_ms)
+            due = r.due(number)
             for zone_id, machine in machines:
-                zone = zones.get(zone_id) if zone_id is not None else None
-                finding = r.evaluate(percepts, zone, width, height) if armed else NOTHING
+                if not armed:
+                    finding = NOTHING
+                    self._held.pop((r.key, zone_id), None)
+                else:
+                    held = self._held.get((r.key, zone_id)) if r.cadence > 1 and not due else None
+                    if held is not None and held[0] == size:
+                        finding = held[1]  # between a slow rule's judgements its last one stands
+                    else:
+                        zone = zones.get(zone_id) if zone_id is not None else None
+                        finding = r.evaluate(percepts, zone, width, height)
+                        if r.cadence > 1:
+                            self._held[(r.key, zone_id)] = (size, finding)
                 event = machine.step(frame, width, height, finding)
                 if event is not None:
                     events.append(event)

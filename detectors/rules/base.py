@@ -36,6 +36,11 @@ class Rule(ABC):
     version: ClassVar[str] = "1"
     needs: ClassVar[tuple[str, ...]] = ()
     zoned: ClassVar[bool] = True  # camera-level rules (health) ignore zones and report zone None
+    # Judge one frame in ``cadence`` (at ``phase``); the pipeline steps the incident machines with
+    # the last finding in between. For rules whose dwell is tens of seconds (a bin left open, a
+    # stove left burning), where a judgement a second moves nothing a regulator sees.
+    cadence: ClassVar[int] = 1
+    phase: ClassVar[int] = 0
 
     def __init__(self, settings: EffectiveRule) -> None:
         self.settings = settings
@@ -43,6 +48,10 @@ class Rule(ABC):
     @abstractmethod
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
         """Judge one frame, limited to ``zone`` when given."""
+
+    def due(self, frame_number: int) -> bool:
+        """Whether this rule judges the pipeline's ``frame_number``-th frame (counting from 0)."""
+        return self.cadence <= 1 or frame_number % self.cadence == self.phase % self.cadence
 
     def has_signal(self, models: Sequence[CustomModelConfig]) -> bool:
         """Whether anything can raise this rule on a camera running ``models`` (the site's own

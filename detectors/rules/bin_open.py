@@ -1,7 +1,7 @@
 """bin_open (垃圾桶未盖): the bin zone no longer looks like its closed reference.
 
 The reference is learnt per zone when the detector starts (so start it with the bins closed):
-the median of ``REF_SAMPLES`` views of the zone taken ``REF_STRIDE`` frames apart, each only
+the median of ``REF_SAMPLES`` views of the zone, one per judged frame (a second apart), each only
 while nobody and nothing moving is over the zone, and all of them alike (each as similar to
 their median as the rule asks of a closed lid). A cook standing at the bin during the first
 seconds would otherwise become part of "closed", and the bin would differ once they left. Per
@@ -11,7 +11,9 @@ bin (a person box or a large moving blob over the zone) the view is blocked and 
 previous answer (person boxes when the camera runs the person detector, else person-sized moving
 blobs). When the camera itself has moved, the zone no longer shows the bin, so the rule says
 nothing (camera_displaced reports that). Without a
-zone the rule has nothing to compare and never fires: configure the bin's lid zone.
+zone the rule has nothing to compare and never fires: configure the bin's lid zone. The rule
+judges one frame in five (a second apart at 5 fps; the finding stands in between): its dwell is
+30 s.
 """
 
 from typing import Any
@@ -30,7 +32,6 @@ from detectors.rules.presence import overlapping, person_sized_motion, persons_s
 PERSON_MIN_SCORE = 0.3
 LEARN_PERSON_SCORE = 0.2  # while learning, even a doubtful person over the zone spoils a view
 REF_SAMPLES = 9  # unobstructed views whose median is the zone's closed reference
-REF_STRIDE = 5  # frames between two views (1 s at 5 fps): about 9 s of clear view in all
 Box = tuple[float, float, float, float]
 MOVING_MIN_HEIGHT = 0.25  # share of the picture height: a person, not a lid swinging open
 
@@ -39,6 +40,7 @@ class BinOpen(Rule):
     key = "bin_open"
     version = "1"
     needs = ("zone_state", "scene", "motion")
+    cadence, phase = 5, 4  # flames are judged at phase 2, the scene at 0
     zoned = True
 
     def __init__(self, settings: EffectiveRule) -> None:
@@ -48,7 +50,6 @@ class BinOpen(Rule):
         self._masks: dict[tuple[str, tuple[int, int]], tuple[NDArray[np.bool_], int, Box]] = {}
         self._last: dict[str, Finding] = {}
         self._views: dict[str, list[FloatPixels]] = {}  # zone → clear views so far
-        self._since: dict[str, int] = {}  # zone → frames since its last view
         self._refs: dict[str, FloatPixels] = {}  # zone → its closed reference (the zone's pixels)
 
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
@@ -85,16 +86,13 @@ class BinOpen(Rule):
     def _learn(
         self, percepts: Percepts, zone_id: str, box: tuple[float, float, float, float], view: FloatPixels
     ) -> None:
-        """Take ``view`` into the zone's reference when it is due and nothing covers the zone."""
+        """Take ``view`` into the zone's reference when nothing covers the zone."""
         views = self._views.setdefault(zone_id, [])
         if views and len(views[0]) != len(view):  # the picture size changed: start again
             views.clear()
-        since = self._since.get(zone_id, REF_STRIDE)
-        self._since[zone_id] = since + 1
-        if since < REF_STRIDE or self._obstructed(percepts, box):
+        if self._obstructed(percepts, box):
             return
         views.append(view.copy())
-        self._since[zone_id] = 1
         if len(views) >= REF_SAMPLES:
             reference = np.median(np.stack(views), axis=0).astype(np.float32)
             if any((pattern_similarity(reference, v) or 0.0) < self.min_similarity for v in views):

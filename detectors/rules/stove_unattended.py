@@ -8,13 +8,15 @@ A motion "ghost" (a cook who stood still a long time and walked off leaves one i
 background for about two seconds) does not move; counted, it delayed the alert past dwell + 2 s
 (fresh seed 14001: 2.2 s from the moment the last cook left). The absence time is the rule's
 dwell (catalog default 60 s; vendors allow 1-600 s or 1-1800 s); a cook seen for a second or
-more restarts it (the incident machine's dropout).
+more restarts it (the incident machine's dropout). The rule judges the frames the flame plugin
+judges, one in five (a second apart at 5 fps; the finding stands in between): a 60-s dwell needs
+no finer clock, and a cook is then seen when there on two judgements in a row (1-2 s).
 """
 
 from core.site import EffectiveRule
 from detectors.detections import PixelZone
 from detectors.perception.base import Percepts
-from detectors.perception.flame import FlameReport
+from detectors.perception.flame import FlameDetector, FlameReport
 from detectors.rules.base import NOTHING, Finding, Rule, by_sensitivity
 from detectors.rules.presence import in_zone, person_sized_motion, persons_seen
 
@@ -27,6 +29,7 @@ class StoveUnattended(Rule):
     key = "stove_unattended"
     version = "1"
     needs = ("flame", "motion")
+    cadence, phase = FlameDetector.cadence, FlameDetector.phase  # judged when its flames are
     zoned = True
 
     def __init__(self, settings: EffectiveRule) -> None:

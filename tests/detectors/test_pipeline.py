@@ -170,3 +170,34 @@ def test_slow_plugins_judge_one_frame_in_their_cadence_and_their_report_stands_b
     # A new picture size is judged at once, whatever the cadence says.
     feed(p, [scenes.kitchen(seed=700)[:200, :300]], MONDAY_MORNING + 12 * 200)
     assert calls["scene"] == 4
+
+
+def test_slow_rules_judge_one_frame_in_their_cadence_and_their_finding_stands_between() -> None:
+    p = pipeline_for(site())
+    stove = next(r for r in p.rules if r.key == "stove_unattended")
+    assert stove.cadence == p._perceivers["flame"].cadence == 5 and stove.phase == p._perceivers["flame"].phase
+    judged: list[object] = []
+    evaluate = stove.evaluate
+
+    def counted(*args: object) -> object:
+        judged.append(evaluate(*args))  # type: ignore[arg-type]
+        return judged[-1]
+
+    stove.evaluate = counted  # type: ignore[method-assign]
+    machine = p._machines[("stove_unattended", None)]
+    stepped: list[object] = []
+    step = machine.step
+
+    def recorded(frame: Frame, width: int, height: int, finding: object) -> object:
+        stepped.append(finding)
+        return step(frame, width, height, finding)  # type: ignore[arg-type]
+
+    machine.step = recorded  # type: ignore[method-assign,assignment]
+    feed(p, [scenes.kitchen(seed=800 + i) for i in range(12)], MONDAY_MORNING)
+    # Frame 0 (nothing held yet), then the flame plugin's frames 2 and 7.
+    assert len(judged) == 3 and len(stepped) == 12
+    assert stepped[0] is judged[0] and stepped[1] is judged[0]
+    assert all(f is judged[1] for f in stepped[2:7]) and all(f is judged[2] for f in stepped[7:])
+    # A new picture size is judged at once, whatever the cadence says.
+    feed(p, [scenes.kitchen(seed=900)[:200, :300]], MONDAY_MORNING + 12 * 200)
+    assert len(judged) == 4

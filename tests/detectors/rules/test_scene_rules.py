@@ -9,7 +9,7 @@ from detectors.perception.base import Percepts
 from detectors.perception.motion import MotionReport
 from detectors.perception.people import PeopleReport
 from detectors.perception.zone_state import ZoneStateReport
-from detectors.rules.bin_open import REF_SAMPLES, REF_STRIDE, BinOpen
+from detectors.rules.bin_open import REF_SAMPLES, BinOpen
 from detectors.rules.camera_blurred import CameraBlurred
 from detectors.rules.camera_displaced import CameraDisplaced
 from detectors.rules.camera_frozen import CameraFrozen
@@ -146,7 +146,7 @@ def bin_percepts(open_lid: bool, **extra: object) -> Percepts:
 
 def learnt(rule: BinOpen, **extra: object) -> BinOpen:
     """``rule`` after the frames it needs to learn the closed bin (nothing over the zone)."""
-    for _ in range(REF_SAMPLES * REF_STRIDE):
+    for _ in range(REF_SAMPLES):
         assert not rule.evaluate(bin_percepts(False, **extra), BIN, W, H).condition
     return rule
 
@@ -169,7 +169,7 @@ def test_the_reference_is_learnt_only_while_nobody_covers_the_bin() -> None:
     rule = BinOpen(settings("bin_open"))
     at_bin = people([(530, 60, 610, 300)])
     cook = zone_state(True)  # what the zone shows with a cook in front of it: not the closed lid
-    for _ in range(3 * REF_SAMPLES * REF_STRIDE):  # a cook stands at the bin from the start
+    for _ in range(3 * REF_SAMPLES):  # a cook stands at the bin from the start
         p = Percepts({"zone_state": cook, "scene": scene(), "motion": motion(), "people": at_bin})
         assert not rule.evaluate(p, BIN, W, H).condition
     assert rule._refs == {} and not rule._views.get("bin")  # nothing of the cook was taken
@@ -177,7 +177,7 @@ def test_the_reference_is_learnt_only_while_nobody_covers_the_bin() -> None:
     assert not rule.evaluate(bin_percepts(False), BIN, W, H).condition
     assert rule.evaluate(bin_percepts(True), BIN, W, H).condition
     walker = BinOpen(settings("bin_open"))
-    for _ in range(REF_SAMPLES * REF_STRIDE):  # a mover over the zone spoils the views too
+    for _ in range(REF_SAMPLES):  # a mover over the zone spoils the views too
         p = Percepts({"zone_state": cook, "scene": scene(), "motion": motion([(540, 60, 600, 300)])})
         walker.evaluate(p, BIN, W, H)
     assert walker._refs == {}
@@ -262,8 +262,8 @@ def test_views_that_disagree_are_no_closed_reference() -> None:
     the closed lid differed from it ever after. Learning goes on until the views agree."""
     rule = BinOpen(settings("bin_open"))
     arm = zone_state(True)  # something over the lid that is not the closed lid
-    for i in range(2 * REF_SAMPLES * REF_STRIDE):
-        state = arm if i < (REF_SAMPLES // 2 + 1) * REF_STRIDE else zone_state(False)
+    for i in range(2 * REF_SAMPLES):
+        state = arm if i < REF_SAMPLES // 2 + 1 else zone_state(False)
         p = Percepts({"zone_state": state, "scene": scene(), "motion": motion()})
         assert not rule.evaluate(p, BIN, W, H).condition
     assert "bin" in rule._refs
