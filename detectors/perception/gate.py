@@ -5,8 +5,10 @@ Compares a small blurred grey thumbnail with the thumbnail of the frame the dete
 pixels that change in most frames (gas flames, a screen, a fan) are learnt as flicker and ignored,
 so a static kitchen with a lit stove still counts as static; so does a change only a few rows
 tall (a flame growing, steam), which no person makes. A person standing still is no
-change either, and needs none: the result taken when they arrived still holds. Every
-``refresh_frames`` frames (30 s) the gate opens anyway, a safety net for a change it missed.
+change either, and needs none: the result taken when they arrived still holds. After
+``refresh_frames`` frames (30 s) without a change the gate opens anyway, a safety net for a
+change it missed; while nothing changes the wait doubles after each such refresh, up to
+``refresh_max_frames`` (2 min): an empty kitchen at night is looked at 30 times an hour, not 120.
 ``reason`` tells why it last opened ("start", "change" or "refresh"), so a caller can look again
 after a change its detector could not explain (see :mod:`detectors.perception.people`).
 
@@ -19,7 +21,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.perception.base import Pixels, to_small_grey
 
@@ -44,10 +46,25 @@ class GateConfig(BaseModel):
     refresh_frames: int = Field(
         default=150, ge=1, description="Open at least every this many frames (30 s at 5 fps): a safety net only."
     )
+    refresh_max_frames: int = Field(
+        default=600,
+        ge=1,
+        description="The wait between refreshes doubles while nothing changes, up to this many frames (2 min at "
+        "5 fps); at least refresh_frames.",
+    )
     flicker_rate: float = Field(default=0.1, gt=0, le=1, description="Learning rate of the flicker map.")
     flicker_level: float = Field(
         default=0.25, gt=0, le=1, description="Pixels changing in this share of frames (or next to one) are flicker."
     )
+
+    @model_validator(mode="after")
+    def _refresh_order(self) -> "GateConfig":
+        if self.refresh_max_frames < self.refresh_frames:
+            raise ValueError(
+                f"refresh_max_frames ({self.refresh_max_frames}) must be at least "
+                f"refresh_frames ({self.refresh_frames})"
+            )
+        return self
 
 
 class LightThresholds(Protocol):
@@ -86,6 +103,7 @@ class ChangeGate:
         self._prev: tuple[NDArray[Any] | None, float] = (None, 0.0)
         self._flicker: NDArray[Any] | None = None
         self._since = 0
+        self._wait = self.config.refresh_frames  # frames until the next refresh
         self.reason = "start"
         # This frame's changed thumbnail pixels against the last opened-on frame, or None on a
         # first frame; callers ask where the picture changed. Flicker is not left out here: a
@@ -125,8 +143,9 @@ class ChangeGate:
             )
             self._open(small, level, "change")
             return True
-        if self._since >= cfg.refresh_frames:
+        if self._since >= self._wait:
             self._open(small, level, "refresh")
+            self._wait = min(2 * self._wait, cfg.refresh_max_frames)
             return True
         return False
 
@@ -142,3 +161,5 @@ class ChangeGate:
         self._ref = (small, level)
         self._since = 0
         self.reason = reason
+        if reason != "refresh":
+            self._wait = self.config.refresh_frames

@@ -12,7 +12,7 @@ def frames(url: str, n: int, fps: float = 5) -> list[scenes.Image]:
 
 
 def test_flames_and_flicker_do_not_open_it_refresh_does() -> None:
-    gate = ChangeGate(GateConfig(refresh_frames=10))
+    gate = ChangeGate(GateConfig(refresh_frames=10, refresh_max_frames=10))
     opened = [i for i, f in enumerate(frames("synthetic://kitchen?seed=3&people=0", 60)) if gate.should_run(f)]
     assert opened[0] == 0 and len(opened) <= 8, opened  # first frame, then about every 10th (flicker learnt)
     assert opened[-3:] == [opened[-3], opened[-3] + 10, opened[-3] + 20]
@@ -42,3 +42,18 @@ def test_a_change_a_few_rows_tall_does_not_open_it() -> None:
         assert gate.should_run(scenes.roundtrip(kitchen))
         assert [gate.should_run(scenes.roundtrip(f)) for f in (kitchen, changed)] == [False, opens]
     assert not np.array_equal(flame, kitchen)
+
+
+def test_the_refresh_wait_doubles_while_nothing_changes_and_a_change_resets_it() -> None:
+    import pytest
+
+    gate = ChangeGate(GateConfig(refresh_frames=10, refresh_max_frames=40))
+    kitchen = scenes.roundtrip(scenes.kitchen(seed=1))
+    opened = [i for i in range(120) if gate.should_run(kitchen)]
+    assert opened == [0, 10, 30, 70, 110]  # waits of 10, 20, 40, then 40 at most
+    walker = scenes.roundtrip(scenes.with_walker(scenes.kitchen(seed=1), x=200))
+    assert gate.should_run(walker) and gate.reason == "change"
+    after = [i for i in range(1, 40) if gate.should_run(walker)]
+    assert after == [10, 30]  # the wait starts again at 10 frames
+    with pytest.raises(ValueError, match="refresh_max_frames"):
+        GateConfig(refresh_frames=150, refresh_max_frames=100)
