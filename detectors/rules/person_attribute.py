@@ -7,8 +7,9 @@ measured is "unseen", not compliant: a dwell under way waits for the next judgem
 frame that judged only others while the last offender went unmeasured (the person detector
 missed them, or they turned away): a colleague's hat says nothing about theirs. So is a frame of
 a blurred or covered picture, in which a masked face and a bare one look alike (the camera health
-rules report that). One incident per camera and rule (and zone), carrying the boxes of the
-offending people.
+rules report that). So is a frame whose only box where the offender stood is much bigger than
+theirs: the detector merged them with a colleague beside them, and the colleague's hat was judged.
+One incident per camera and rule (and zone), carrying the boxes of the offending people.
 """
 
 from typing import ClassVar
@@ -27,6 +28,8 @@ from detectors.rules.presence import picture_unclear
 # Frames after the last offending one during which a frame that judged only other people is
 # unseen rather than compliant (the incident machine bounds the pause: rules.incident.UNSEEN_S).
 OFFENDER_MEMORY_FRAMES = 25
+# A judged box over the last offender's at least this many times their area holds two people.
+MERGED_AREA = 1.4
 
 
 def person_threshold(sensitivity: int) -> float:
@@ -91,7 +94,7 @@ class PersonAttributeRule(Rule):
             if last is not None and last[1] > 1:
                 self._offenders[key] = (last[0], last[1] - 1)
             return UNSEEN
-        if last is None or iou(last[0], judged).max(initial=0.0) >= MATCH_IOU:
+        if last is None or _found_again(last[0], judged):
             return NOTHING
         if last[1] > 1:
             self._offenders[key] = (last[0], last[1] - 1)
@@ -100,3 +103,16 @@ class PersonAttributeRule(Rule):
     def _value(self, attrs: PersonAttributes) -> float | None:
         value = getattr(attrs, self.attribute)
         return None if value is None else float(value)
+
+
+def _area(boxes: FloatArray) -> FloatArray:
+    out: FloatArray = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    return out
+
+
+def _found_again(offenders: FloatArray, judged: FloatArray) -> bool:
+    """Whether a judged box is one of ``offenders`` found again: overlapping them enough, and
+    not so much bigger that it holds a colleague too."""
+    same = iou(offenders, judged) >= MATCH_IOU
+    alone = _area(judged)[None, :] < MERGED_AREA * _area(offenders)[:, None]
+    return bool((same & alone).any())

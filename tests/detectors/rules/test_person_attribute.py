@@ -102,6 +102,24 @@ def test_a_colleague_judged_while_the_offender_goes_unmeasured_is_no_compliance(
     assert all(f.unseen for f in findings[:-1]) and not findings[-1].unseen
 
 
+
+@pytest.mark.parametrize(("cls", "field"), [(NoChefHat, "hat"), (NoMask, "mask"), (NoUniform, "uniform")])
+def test_a_box_merging_the_offender_with_a_colleague_is_no_compliance(
+    cls: type[PersonAttributeRule], field: str
+) -> None:
+    """Two cooks side by side, the detector boxing both as one person and judging the colleague's
+    hat: that frame is unseen (eval no_mask / no_uniform: such frames ended dwells under way, and
+    alerts came seconds late). The offender alone, compliant and a little bigger, is compliance."""
+    rule = cls(settings(cls.key))
+    offender = ((10, 10, 60, 200), 0.9, attrs(**{field: 0.02}))
+    assert rule.evaluate(percepts([offender]), None, 640, 360).condition
+    merged = ((10, 10, 110, 200), 0.9, attrs(**{field: 0.95}))  # twice the width: IoU 0.5
+    finding = rule.evaluate(percepts([merged]), None, 640, 360)
+    assert not finding.condition and finding.unseen
+    closer = ((8, 6, 64, 208), 0.9, attrs(**{field: 0.95}))  # the offender, 1.2 times the area
+    finding = rule.evaluate(percepts([closer]), None, 640, 360)
+    assert not finding.condition and not finding.unseen
+
 def play(url: str, seconds: float) -> list[Event]:
     synthetic = pytest.importorskip("ingest.synthetic")
     spec = synthetic.parse_synthetic_url(url)
