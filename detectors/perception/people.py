@@ -38,6 +38,7 @@ from detectors.perception.persistence import (
     continued,
     iou,
     keepable,
+    parts_of,
     runs_found,
     still_missed,
 )
@@ -163,7 +164,8 @@ class PeopleDetector(Perceiver):
         self._relooks: tuple[int, ...] = ()  # the re-looks still due after a change with nobody found
         self._confirms = 0  # runs in a row made only to confirm a disputed look
         self._misses = np.zeros(0, np.int_)  # per person of the last report: runs in a row that missed them
-        self._hits = np.zeros(0, np.int_)  # and runs that found them
+        self._hits = np.zeros(0, np.int_)  # and runs that found them (by the detector or by their looks)
+        self._parts = np.zeros(0, np.bool_)  # and whether each was first found as a part of a known one
         self.runs = 0  # how often the detectors actually ran (for benchmarks)
         self.tracks = AttributeTracks(cfg.attribute_window_frames)
         self._frame = 0  # frames observed
@@ -178,6 +180,7 @@ class PeopleDetector(Perceiver):
         self._confirms = 0
         self._misses = np.zeros(0, np.int_)
         self._hits = np.zeros(0, np.int_)
+        self._parts = np.zeros(0, np.bool_)
         self.tracks.reset()
         self._seen = None
 
@@ -238,6 +241,7 @@ class PeopleDetector(Perceiver):
         kept = np.zeros(0, np.intp)
         moved: dict[int, np.ndarray] = {}
         found = np.ones(len(fresh.persons), np.int_)  # runs that found each fresh person
+        parts = np.zeros(len(fresh.persons), np.bool_)
         if old is not None and len(misses) == len(hits) == len(old.persons):
             kept = still_missed(
                 old.persons, fresh.persons, self.gate.changed, width, misses, self.config.keep_missed_runs, hits
@@ -245,7 +249,11 @@ class PeopleDetector(Perceiver):
             moved = self._relocated(old.persons, fresh.persons, set(kept.tolist()), thumb, width, frames)
             kept = np.concatenate([kept, np.array(list(moved), np.intp)])
             found = runs_found(old.persons, hits, fresh.persons)
-        self._hits = np.concatenate([found, hits[kept]])
+            parts = parts_of(old.persons, fresh.persons)
+        # Found again by their looks is a run that found them: a cook seen once and relocated as
+        # they stop is kept (still) for keep_missed_runs runs, not ONCE_SEEN_MISSES (seed 18005).
+        self._hits = np.concatenate([found, hits[kept] + np.isin(kept, list(moved))])
+        self._parts = np.concatenate([parts, self._parts[kept]])
         self._misses = np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
         previous = old.persons if old is not None else Detections.empty()
         ids = np.concatenate([self.tracks.ids_for(self._frame, previous, fresh.persons), self.tracks.ids[kept]])
@@ -278,14 +286,16 @@ class PeopleDetector(Perceiver):
     ) -> dict[int, np.ndarray]:
         """The ``old`` persons ``fresh`` misses, who may be kept but are not ``still``, found a
         step away on ``thumb`` (by index: their new boxes); none found where a fresh person is.
-        Only persons found on two runs or more: a box seen once may be a part of somebody (a box
-        round a walking cook's legs, carried along and then kept still, was a cook in dark
-        clothes for 3 s: compliant tuning clip 5708)."""
+        Not a person seen once as a part of one seen before (a box round a walking cook's legs,
+        carried along and then kept still, was a cook in dark clothes for 3 s: compliant tuning
+        clip 5708). A person seen once on their own is: a cook in black walking before the grey
+        counter was found on one run, lost as they stopped, and missed on every look for 7 s
+        (no_uniform seed 18005)."""
         if thumb is None or self._seen is None:
             return {}
         out: dict[int, np.ndarray] = {}
         for i in keepable(old, fresh, self._misses, self.config.keep_missed_runs, self._hits):
-            if i in still or self._hits[i] < 2:
+            if i in still or self._parts[i]:
                 continue
             box = relocated(self._seen, thumb, old.boxes[i], width, frames)
             if box is not None and not (len(fresh) and iou(box[None], fresh.boxes).max() >= MATCH_IOU):

@@ -117,6 +117,16 @@ def runs_found(old: Detections, old_hits: NDArray[np.int_], new: Detections) -> 
     return out
 
 
+def parts_of(old: Detections, new: Detections) -> NDArray[np.bool_]:
+    """For each ``new`` person, whether it is a part of the ``old`` person it overlaps most:
+    matched (``MATCH_IOU``) but under ``MIN_KEPT_HEIGHT`` of their height (a box round their legs)."""
+    if not len(old) or not len(new):
+        return np.zeros(len(new), np.bool_)
+    best, matched = best_match(old, new)
+    out: NDArray[np.bool_] = matched & (new.heights < MIN_KEPT_HEIGHT * old.heights[best])
+    return out
+
+
 def best_match(old: Detections, new: Detections) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
     """For each ``new`` person (both non-empty): the ``old`` person it overlaps most, and whether
     that is enough (``MATCH_IOU``) to be the same person found again."""

@@ -11,7 +11,11 @@ So the middle of their box on the last run's grey thumbnail (their body, little 
 beside it) is looked for around the box on this frame's (normalised cross-correlation, which
 divides out a change of gain). Where it matches closely (``MIN_MATCH``) a step away, they are kept
 there: the next run's still test then holds them where they stand. A person who walked out of the
-picture, or behind a colleague, matches nothing that well.
+picture, or behind a colleague, matches nothing that well. A match on the search's upper or lower
+bound is none either: the best spot lies beyond it, where no step goes, and the look only slid
+along something tall and like it (evaluation no_uniform seed 18003: the white jacket of a cook who
+had just changed into black, 36 px up on the white tiled wall beside them, held there for 4 s as
+a cook in white while the cook in black went unseen).
 """
 
 import cv2
@@ -63,6 +67,8 @@ def relocated(
     _, best, _, (bx, by) = cv2.minMaxLoc(scores)
     if not np.isfinite(best) or best < MIN_MATCH:
         return None
+    if (by == 0 and sy1 > 0) or (by == scores.shape[0] - 1 and sy2 < now.shape[0]):
+        return None  # best at the up-or-down bound: the look slid along something taller than the search
     shift_x, shift_y = (sx1 + bx - cx1) / s, (sy1 + by - ty1) / s
     out: FloatArray = np.asarray(box, np.float64) + np.array([shift_x, shift_y, shift_x, shift_y])
     return out

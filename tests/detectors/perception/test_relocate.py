@@ -15,14 +15,15 @@ def wall(seed: int = 0) -> np.ndarray:
     return img + rng.normal(0, 2, img.shape).astype(np.float32)
 
 
-def with_person(img: np.ndarray, x: int) -> np.ndarray:
-    """A person 30 px wide with their left edge at ``x``: dark hair, light jacket, dark trousers."""
+def with_person(img: np.ndarray, x: int, y: int = 0) -> np.ndarray:
+    """A person 30 px wide with their left edge at ``x`` (and ``y`` px lower than usual): dark
+    hair, light jacket, dark trousers."""
     out = img.copy()
-    out[40:48, x + 10 : x + 20] = 70.0  # hair
-    out[48:56, x + 10 : x + 20] = 180.0  # face
-    out[56:95, x + 3 : x + 27] = 240.0  # jacket
-    out[60:95, x + 14 : x + 16] = 200.0  # buttons' placket
-    out[95:130, x + 8 : x + 22] = 60.0  # trousers
+    out[40 + y : 48 + y, x + 10 : x + 20] = 70.0  # hair
+    out[48 + y : 56 + y, x + 10 : x + 20] = 180.0  # face
+    out[56 + y : 95 + y, x + 3 : x + 27] = 240.0  # jacket
+    out[60 + y : 95 + y, x + 14 : x + 16] = 200.0  # buttons' placket
+    out[95 + y : 130 + y, x + 8 : x + 22] = 60.0  # trousers
     return out
 
 
@@ -56,3 +57,15 @@ def test_the_search_is_bounded_by_a_walk_since_the_last_run() -> None:
     assert relocated(before, now, BOX, 640, frames=1) is None
     moved = relocated(before, now, BOX, 640, frames=2)
     assert moved is not None and np.allclose(moved, BOX + np.array([-48, 0, -48, 0]), atol=2.5), moved
+
+
+def test_a_look_matched_only_on_the_up_or_down_bound_is_not_found() -> None:
+    """The search reaches 14 thumbnail pixels up and down (SEARCH_Y of the box's 94). The person
+    a little higher is found; 16 px higher (or lower), the best spot in the window is on its bound,
+    which is where the look slides along something tall, not where the person is (before: "found"
+    there, 2 px off)."""
+    before = with_person(wall(0), 100)
+    moved = relocated(before, with_person(wall(1), 92, -12), BOX, 640)
+    assert moved is not None and np.allclose(moved, BOX + np.array([-16, -24, -16, -24]), atol=2.5), moved
+    assert relocated(before, with_person(wall(1), 92, -16), BOX, 640) is None
+    assert relocated(before, with_person(wall(1), 92, 16), BOX, 640) is None
