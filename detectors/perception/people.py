@@ -25,6 +25,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections, FloatArray
+from detectors.models.yolo import nms
 from detectors.perception.attributes import UNKNOWN, PersonAttributes, judge
 from detectors.perception.base import Image, Perceiver, Pixels, pixels, to_small_grey
 from detectors.perception.colours import Lighting
@@ -320,7 +321,10 @@ class PeopleDetector(Perceiver):
         objects = self.objects.detect(image, floor)
         sure = objects.scores >= self.config.objects.min_score
         if zoom is not None and not np.any(sure & (objects.labels == "person")):
-            objects = Detections.concat(objects, self._zoomed_persons(image, zoom, floor))
+            # One person the whole frame scored unsure and the zoom found again is one box: both
+            # kept, they were two cooks (no_uniform seed 18005: carried as a pair for seconds).
+            zoomed = self._zoomed_persons(image, zoom, floor)
+            objects = _suppressed(Detections.concat(objects, zoomed), self.config.objects.nms_iou)
         # A "person" much wider than tall is a stove, a counter or a shelf: people in a kitchen
         # stand, walk or bend, and a box cut by the picture's bottom edge is still taller than wide.
         flat = (objects.labels == "person") & (objects.widths > MAX_PERSON_ASPECT * objects.heights)
@@ -379,3 +383,12 @@ class PeopleDetector(Perceiver):
         best = int(np.argmax(found.scores))
         b = found.boxes[best]
         return (float(b[0] + x1), float(b[1] + y1), float(b[2] + x1), float(b[3] + y1)), float(found.scores[best])
+
+
+def _suppressed(objects: Detections, overlap: float) -> Detections:
+    """``objects`` with each box overlapping a better-scored one of its label by more than
+    ``overlap`` dropped (per-label non-maximum suppression)."""
+    _, codes = np.unique(objects.labels, return_inverse=True)
+    boxes, scores = objects.boxes.astype(np.float32), objects.scores.astype(np.float32)
+    keep = np.sort(nms(boxes, scores, codes.astype(np.intp), overlap))
+    return objects[keep]

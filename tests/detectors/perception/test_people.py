@@ -255,3 +255,18 @@ def test_a_cook_found_once_and_lost_as_they_stop_is_kept() -> None:
         if i / 5 >= 39.6:
             held.append(any(b[0] < 270 < b[2] for b in report.persons.boxes))
     assert held and all(held), held
+
+
+def test_a_person_the_zoom_finds_again_is_one_person(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evaluation no_uniform seed 18005 at 32.6 s: the whole frame scored a cook 0.13 (unsure), so
+    the zoomed second look ran and found them again, 1 px off, at 0.29; both continued the cook of
+    the last run and both were reported: one cook carried as two for seconds."""
+    plugin = PeopleDetector()
+    unsure = Detections.of([[175, 111, 278, 296]], [0.13], "person")
+    monkeypatch.setattr(plugin.objects, "detect", lambda image, floor=None: unsure)
+    zoomed = Detections.of([[176, 112, 280, 297]], [0.29], "person")
+    monkeypatch.setattr(plugin, "_zoomed_persons", lambda image, around, floor: zoomed)
+    known = Detections.of([[216, 106, 285, 297]], [0.83], "person")
+    image = np.full((360, 640, 3), 128, np.uint8)
+    report = plugin.detect(image, zoom=(150.0, 100.0, 300.0, 300.0), known=known, decay=0.1)
+    assert report.persons.boxes.tolist() == [[176, 112, 280, 297]] and len(report.attributes) == 1
