@@ -15,7 +15,10 @@ picture, or behind a colleague, matches nothing that well. A match on the search
 bound is none either: the best spot lies beyond it, where no step goes, and the look only slid
 along something tall and like it (evaluation no_uniform seed 18003: the white jacket of a cook who
 had just changed into black, 36 px up on the white tiled wall beside them, held there for 4 s as
-a cook in white while the cook in black went unseen).
+a cook in white while the cook in black went unseen). Nor is a spot further off than half the
+look's width that matched the look already on the last run's picture, before the person could
+be there: it is background like them (seed 18005: the white jacket of a cook just changed into
+black, found 72 px on, on the white counter, and held there for 3 s).
 """
 
 import cv2
@@ -69,6 +72,11 @@ def relocated(
         return None
     if (by == 0 and sy1 > 0) or (by == scores.shape[0] - 1 and sy2 < now.shape[0]):
         return None  # best at the up-or-down bound: the look slid along something taller than the search
-    shift_x, shift_y = (sx1 + bx - cx1) / s, (sy1 + by - ty1) / s
+    nx, ny = sx1 + bx, sy1 + by  # the matched spot's corner on the thumbnails
+    if abs(nx - cx1) * 2 > cx2 - cx1:  # far enough that the spot was background on ``before``
+        was = before[ny : ny + template.shape[0], nx : nx + template.shape[1]]
+        if float(cv2.matchTemplate(was, template, cv2.TM_CCOEFF_NORMED)[0, 0]) >= MIN_MATCH:
+            return None  # it looked like them before they were there: the wall, not the person
+    shift_x, shift_y = (nx - cx1) / s, (ny - ty1) / s
     out: FloatArray = np.asarray(box, np.float64) + np.array([shift_x, shift_y, shift_x, shift_y])
     return out
