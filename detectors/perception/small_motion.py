@@ -37,6 +37,7 @@ from detectors.perception.base import Perceiver, Pixels, blurred_small_grey, to_
 from detectors.perception.ghosts import SLOW_EVERY, Blob, Ghosts
 
 FADED = 1e-3  # a trail this far under trail_level holds nothing any more: dropped
+THIN = 1  # a blob this many work pixels thick is an edge that shifted (a lens losing focus), no body
 
 
 class SmallMotionConfig(BaseModel):
@@ -288,7 +289,7 @@ class SmallMotionDetector(Perceiver):
             x, y, bw, bh, area = blob
             if self._large(blob, shape):
                 large_boxes.append((x, y, x + bw, y + bh))
-            elif area >= self.config.min_area * h * w:
+            elif area >= self.config.min_area * h * w and min(bw, bh) > THIN:
                 small.append(blob)
         return small, large_boxes, self._trail(large_boxes, (h, w))
 

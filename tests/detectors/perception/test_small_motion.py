@@ -107,6 +107,24 @@ def test_a_rat_running_out_from_beside_a_cook_is_confirmed_on_its_first_frame_in
     assert first_confirmed == first_candidate
 
 
+def test_an_edge_that_shifts_is_no_small_mover() -> None:
+    """A lens losing focus moves every edge a pixel: on the frame it goes soft, a floor line one
+    work pixel thick changed, a step from where it changed on the frame before, and was a "rat"
+    (fresh evaluation blur seed 19505, a 22x2 box). The same line two pixels thick would count."""
+
+    def confirmed(thickness: int) -> int:
+        plugin, rng, found = SmallMotionDetector(), np.random.default_rng(2), 0
+        for i in range(40):
+            img = _plain(rng)
+            if i >= 30:  # a faint line sliding along the floor (20 grey levels under it)
+                x = 60 + 8 * (i - 30)
+                img[130 : 130 + thickness, x : x + 12] = 130
+            found += len(plugin.observe(img).confirmed)
+        return found
+
+    assert confirmed(1) == 0 and confirmed(2) > 0
+
+
 def test_where_a_cook_walked_while_the_background_was_learnt_is_known_at_once() -> None:
     """The trail of people starts with the first frame: a piece moving where a cook walked a
     moment ago, on the first frames reported after the learning ones, is part of the cook, not a
