@@ -10,15 +10,18 @@ background for about two seconds) does not move; counted, it delayed the alert p
 dwell (catalog default 60 s; vendors allow 1-600 s or 1-1800 s); a cook seen for a second or
 more restarts it (the incident machine's dropout). The rule judges the frames the flame plugin
 judges, one in five (a second apart at 5 fps; the finding stands in between): a 60-s dwell needs
-no finer clock, and a cook is then seen when there on two judgements in a row (1-2 s).
+no finer clock, and a cook is then seen when there on two judgements in a row (1-2 s). A blurred,
+covered or frozen picture is unseen, as for the people rules: a cook at the stove is not found in
+it, and the camera health rules report it (fresh evaluation seeds 19500-11: a 25-s blur hid the
+cook's return, and the dwell ran on to a false alert).
 """
 
 from core.site import EffectiveRule
 from detectors.detections import PixelZone
 from detectors.perception.base import Percepts
 from detectors.perception.flame import FlameDetector, FlameReport
-from detectors.rules.base import NOTHING, Finding, Rule, by_sensitivity
-from detectors.rules.presence import in_zone, person_sized_motion, persons_seen
+from detectors.rules.base import NOTHING, UNSEEN, Finding, Rule, by_sensitivity
+from detectors.rules.presence import in_zone, person_sized_motion, persons_seen, picture_unclear
 
 PERSON_MIN_SCORE = 0.3
 MOTION_MIN_HEIGHT = 0.15  # person-sized moving blob, share of the picture height
@@ -28,7 +31,7 @@ MOTION_MIN_MOVING = 0.1  # share of its pixels that changed since the last frame
 class StoveUnattended(Rule):
     key = "stove_unattended"
     version = "1"
-    needs = ("flame", "motion")
+    needs = ("flame", "motion", "scene", "health")
     cadence, phase = FlameDetector.cadence, FlameDetector.phase  # judged when its flames are
     zoned = True
 
@@ -45,6 +48,8 @@ class StoveUnattended(Rule):
         share = flame.area_in_zone(zone) / float(width * height)
         if share < self.min_flame:
             return NOTHING
+        if picture_unclear(percepts):
+            return UNSEEN
         persons = persons_seen(percepts)
         if persons is not None and len(in_zone(persons[persons.scores >= PERSON_MIN_SCORE], zone)):
             return NOTHING

@@ -103,6 +103,21 @@ def test_somebody_at_the_stove(extra: dict[str, object]) -> None:
     assert not StoveUnattended(settings("stove_unattended")).evaluate(stove_percepts(**extra), STOVE, W, H).condition
 
 
+@pytest.mark.parametrize(
+    "unclear",
+    [{"scene": scene(sharpness=0.4)}, {"health": health(blocked=True)}, {"scene": scene(identical=1)}],
+    ids=["blurred", "covered", "frozen"],
+)
+def test_a_blurred_covered_or_frozen_picture_shows_no_unattended_stove(unclear: dict[str, object]) -> None:
+    """Nobody is found in a blurred picture, the cook at the stove included: such frames pause
+    the dwell (fresh evaluation blur seed 19508: a 25-s blur hid the cook's return, and the
+    dwell ran on to a false alert); the camera health rules report the picture."""
+    rule = StoveUnattended(settings("stove_unattended"))
+    assert rule.evaluate(stove_percepts(scene=scene(), health=health()), STOVE, W, H).condition
+    finding = rule.evaluate(stove_percepts(**unclear), STOVE, W, H)
+    assert not finding.condition and finding.unseen
+
+
 def test_a_person_elsewhere_does_not_tend_the_stove() -> None:
     p = stove_percepts(people=people([(50, 100, 100, 300)]))
     assert StoveUnattended(settings("stove_unattended")).evaluate(p, STOVE, W, H).condition
