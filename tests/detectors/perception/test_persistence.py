@@ -9,6 +9,7 @@ from detectors.perception.persistence import (
     confirmed,
     continued,
     iou,
+    parts_of,
     runs_found,
     still_missed,
 )
@@ -102,3 +103,14 @@ def test_a_box_round_part_of_a_person_is_found_for_the_first_time() -> None:
     hits = np.array([4])
     assert runs_found(old, hits, persons((200, 132, 270, 258, 0.65))).tolist() == [1]  # the legs
     assert runs_found(old, hits, persons((205, 80, 300, 272, 0.6))).tolist() == [5]  # the cook again
+
+
+def test_a_box_mostly_inside_a_taller_known_person_is_a_part_of_them() -> None:
+    """Fresh compliant clip 24705: a walking cook's legs, a step on from the cook's last box
+    (IoU 0.28, under MATCH_IOU), are a part of them; a shorter box of a cook on their own (81 %
+    of the last box's height, evaluation seed 18005) and a box beside the cook are not."""
+    cook = persons((210, 47, 273, 250, 0.77))
+    assert parts_of(cook, persons((186, 137, 249, 250, 0.58))).tolist() == [True]
+    assert parts_of(persons((165, 108, 272, 302, 0.9)), persons((223, 93, 304, 250, 0.7))).tolist() == [False]
+    assert parts_of(cook, persons((300, 137, 363, 250, 0.6))).tolist() == [False]
+    assert parts_of(Detections.empty(), persons((186, 137, 249, 250, 0.58))).tolist() == [False]
