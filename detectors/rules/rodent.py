@@ -2,9 +2,10 @@
 
 Candidates come from the small-motion plugin (which already drops lighting changes, flicker and
 blobs next to large moving ones). Here they must stand in the rule's zone (configure the floor
-zone) and be away from any person the person plugin found, and the camera must show the view its
-zones were drawn on, and have shown it for a few seconds. Sensitivity sets the largest size that
-may count (a cat, a bag being kicked are bigger). Immediate by default (dwell 0, tier 1).
+zone) and be away from any person the person plugin found, or lost in the last minute where
+nothing moves, and the camera must show the view its zones were drawn on, and have shown it for
+a few seconds. Sensitivity sets the largest size that may count (a cat, a bag being kicked are
+bigger). Immediate by default (dwell 0, tier 1).
 """
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from core.site import EffectiveRule
 from detectors.detections import Detections, PixelZone
 from detectors.perception.base import Percepts
+from detectors.perception.motion import MotionReport
 from detectors.perception.small_motion import SmallMotionReport
 from detectors.rules.base import NOTHING, Finding, Rule, by_sensitivity
 from detectors.rules.presence import overlapping, persons_seen, view_moved
@@ -22,12 +24,20 @@ PERSON_ABOVE = 0.35  # in a dim picture the box often stops at the shoulders: he
 # Frames judged after the view last looked moved before movers count again (5 s at 5 fps): when a
 # knocked camera is put back, the small-motion background still holds the other view for seconds.
 SETTLE_FRAMES = 25
+# Frames a person's last box is remembered once the person plugin no longer finds them there (60 s
+# at 5 fps), if nothing moves there either (no motion blob on the box). A cook standing still can
+# go unfound and be dropped while still there; when they move again, their first steps are a foot
+# and a hat top moving under no person box (fresh compliant clip 24735: a rodent alert 3 s after a
+# still cook was dropped, 0.4 s before they were found again). Not where the motion plugin sees
+# something: a walking cook the detector flickers on is lost at every other step, with their body
+# moving under the box, and such boxes held a rat running past the stove 3 s (day rodent seed 19708).
+VANISHED_FRAMES = 300
 
 
 class Rodent(Rule):
     key = "rodent"
     version = "1"
-    needs = ("small_motion", "scene")
+    needs = ("small_motion", "scene", "motion")
     zoned = True
 
     def __init__(self, settings: EffectiveRule) -> None:
@@ -36,21 +46,23 @@ class Rodent(Rule):
         # 0, 0.09 at 100 (a rat near the camera is about 0.05 of a 90-degree view).
         self.max_side = by_sensitivity(settings.sensitivity, 0.05, 0.09)
         self._since_moved: dict[str | None, int] = {}  # zone -> frames judged since the view moved
+        self._persons: dict[str | None, Detections] = {}  # zone -> the persons of the last frame judged
+        self._vanished: dict[str | None, list[tuple[int, Detections]]] = {}  # zone -> (age, lost persons)
 
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
         report = percepts.get("small_motion", SmallMotionReport)
         key = zone.id if zone is not None else None
         since = 0 if view_moved(percepts) else self._since_moved.get(key, SETTLE_FRAMES) + 1
         self._since_moved[key] = since
+        blobs = percepts.get("motion", MotionReport).detections if "motion" in percepts else None
+        persons = self._near(key, persons_seen(percepts), blobs)
         movers = report.confirmed
         if not len(movers) or since < SETTLE_FRAMES:
             return NOTHING  # a knocked camera shows every edge moving, and its floor zone is elsewhere
         movers = movers[np.maximum(movers.widths, movers.heights) <= self.max_side * width]
         if zone is not None and len(movers):
             movers = movers[zone.trigger(movers, "bottom_center")]
-        persons = persons_seen(percepts)
         if persons is not None and len(movers):
-            persons = persons[persons.scores >= PERSON_MIN_SCORE]
             keep = [
                 i
                 for i, b in enumerate(movers.boxes)
@@ -62,3 +74,25 @@ class Rodent(Rule):
         where = f" in zone {zone.id}" if zone is not None else ""
         labelled = Detections.of(movers.boxes, movers.scores, "rodent")
         return Finding(True, float(movers.scores.max()), labelled, f"{len(movers)} small moving object(s){where}")
+
+    def _near(self, key: str | None, seen: Detections | None, blobs: Detections | None) -> Detections | None:
+        """The persons a mover must keep away from: those ``seen`` on this frame (None when no
+        person plugin ran) and, for ``VANISHED_FRAMES`` frames, the last box of each one no longer
+        found where they were, on which the motion plugin's ``blobs`` show nothing either."""
+        if seen is None:
+            return None
+        now = seen[seen.scores >= PERSON_MIN_SCORE]
+        last = self._persons.get(key, Detections.empty())
+        self._persons[key] = now
+        lost = [
+            i
+            for i, b in enumerate(last.boxes)
+            if blobs is not None
+            and not len(overlapping(now, (b[0], b[1], b[2], b[3])))
+            and not len(overlapping(blobs, (b[0], b[1], b[2], b[3])))
+        ]
+        aged = [(age + 1, d) for age, d in self._vanished.get(key, []) if age + 1 < VANISHED_FRAMES]
+        if lost:
+            aged.append((0, last[np.array(lost, np.intp)]))
+        self._vanished[key] = aged
+        return Detections.concat(now, *(d for _, d in aged)) if aged else now

@@ -13,7 +13,7 @@ from detectors.rules.bin_open import REF_SAMPLES, BinOpen
 from detectors.rules.camera_blurred import CameraBlurred
 from detectors.rules.camera_displaced import CameraDisplaced
 from detectors.rules.camera_frozen import CameraFrozen
-from detectors.rules.rodent import SETTLE_FRAMES, Rodent
+from detectors.rules.rodent import SETTLE_FRAMES, VANISHED_FRAMES, Rodent
 from detectors.rules.stove_unattended import StoveUnattended
 from tests.detectors.rules.incident_reports import (
     H,
@@ -60,6 +60,30 @@ def test_rodent_ignores_wrong_place_size_and_feet(
 ) -> None:
     rule = Rodent(settings("rodent"))
     assert not rule.evaluate(Percepts({"small_motion": small([mover]), **extra}), FLOOR, W, H).condition
+
+
+def test_a_mover_where_a_person_was_lost_and_nothing_moves_is_not_a_rodent_for_a_while() -> None:
+    # A still cook the person plugin stopped finding moves again: a foot under no person box.
+    cook, nobody, foot = people([(270, 100, 340, 305)]), people([]), small([(300, 300, 320, 310)])
+
+    def lost(moving: list[tuple[float, float, float, float]]) -> Rodent:
+        rule = Rodent(settings("rodent"))
+        seen = Percepts({"small_motion": small([]), "people": cook, "motion": motion()})
+        assert not rule.evaluate(seen, FLOOR, W, H).condition
+        gone = Percepts({"small_motion": small([]), "people": nobody, "motion": motion(moving)})
+        assert not rule.evaluate(gone, FLOOR, W, H).condition
+        return rule
+
+    rule = lost([])
+    for _ in range(VANISHED_FRAMES - 1):
+        assert not rule.evaluate(Percepts({"small_motion": foot, "people": nobody}), FLOOR, W, H).condition
+    assert rule.evaluate(Percepts({"small_motion": foot, "people": nobody}), FLOOR, W, H).condition
+    # A rat away from where the cook was lost is one at once.
+    rat = small([(500, 300, 520, 310)])
+    assert lost([]).evaluate(Percepts({"small_motion": rat, "people": nobody}), FLOOR, W, H).condition
+    # So is one where a cook was lost as they walked (the detector flickers on people who walk).
+    walked = lost([(280, 110, 350, 300)])
+    assert walked.evaluate(Percepts({"small_motion": foot, "people": nobody}), FLOOR, W, H).condition
 
 
 @pytest.mark.parametrize("view", [scene(matches=False), scene(shift=0.05)], ids=["lost", "moved"])
