@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from detectors.perception.base import Image
 from detectors.perception.colours import (
@@ -85,6 +86,11 @@ class PersonAttributes:
 
 
 UNKNOWN = PersonAttributes(None, None, None, None, False)
+
+
+def unmeasured(looks: tuple[PersonAttributes, ...], which: NDArray[np.bool_]) -> tuple[PersonAttributes, ...]:
+    """``looks`` with those ``which`` marks (boxes without a head) replaced by ``UNKNOWN``."""
+    return tuple(UNKNOWN if off else look for look, off in zip(looks, which.tolist(), strict=True))
 
 
 def _flames(image: Image, face: Box) -> bool:

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections, FloatArray
 from detectors.models.yolo import nms
-from detectors.perception.attributes import UNKNOWN, PersonAttributes, judge
+from detectors.perception.attributes import UNKNOWN, PersonAttributes, judge, unmeasured
 from detectors.perception.base import Image, Perceiver, Pixels, pixels, to_small_grey
 from detectors.perception.colours import Lighting
 from detectors.perception.face import FaceConfig, FaceDetector
@@ -37,6 +37,7 @@ from detectors.perception.persistence import (
     MATCH_IOU,
     SCORE_DECAY,
     continued,
+    headless,
     iou,
     keepable,
     parts_of,
@@ -167,6 +168,7 @@ class PeopleDetector(Perceiver):
         self._misses = np.zeros(0, np.int_)  # per person of the last report: runs in a row that missed them
         self._hits = np.zeros(0, np.int_)  # and runs that found them (by the detector or by their looks)
         self._parts = np.zeros(0, np.bool_)  # and whether each was first found as a part of a known one
+        self._headless = np.zeros(0, np.bool_)  # and whether each is a box without a head (persistence.headless)
         self.runs = 0  # how often the detectors actually ran (for benchmarks)
         self.tracks = AttributeTracks(cfg.attribute_window_frames)
         self._frame = 0  # frames observed
@@ -181,7 +183,7 @@ class PeopleDetector(Perceiver):
         self._confirms = 0
         self._misses = np.zeros(0, np.int_)
         self._hits = np.zeros(0, np.int_)
-        self._parts = np.zeros(0, np.bool_)
+        self._parts = self._headless = np.zeros(0, np.bool_)
         self.tracks.reset()
         self._seen = None
 
@@ -242,7 +244,7 @@ class PeopleDetector(Perceiver):
         kept = np.zeros(0, np.intp)
         moved: dict[int, np.ndarray] = {}
         found = np.ones(len(fresh.persons), np.int_)  # runs that found each fresh person
-        parts = np.zeros(len(fresh.persons), np.bool_)
+        parts = heads_off = np.zeros(len(fresh.persons), np.bool_)
         if old is not None and len(misses) == len(hits) == len(old.persons):
             kept = still_missed(
                 old.persons, fresh.persons, self.gate.changed, width, misses, self.config.keep_missed_runs, hits
@@ -251,10 +253,12 @@ class PeopleDetector(Perceiver):
             kept = np.concatenate([kept, np.array(list(moved), np.intp)])
             found = runs_found(old.persons, hits, fresh.persons)
             parts = parts_of(old.persons, fresh.persons)
+            heads_off = headless(old.persons, self._headless, fresh.persons)
         # Found again by their looks is a run that found them: a cook seen once and relocated as
         # they stop is kept (still) for keep_missed_runs runs, not ONCE_SEEN_MISSES (seed 18005).
         self._hits = np.concatenate([found, hits[kept] + np.isin(kept, list(moved))])
         self._parts = np.concatenate([parts, self._parts[kept]])
+        self._headless = np.concatenate([heads_off, self._headless[kept]])
         self._misses = np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
         previous = old.persons if old is not None else Detections.empty()
         ids = np.concatenate([self.tracks.ids_for(self._frame, previous, fresh.persons), self.tracks.ids[kept]])
@@ -275,7 +279,9 @@ class PeopleDetector(Perceiver):
         report = PeopleReport(
             Detections.concat(others, persons, carried),
             everybody,
-            self.tracks.looked(self._frame, ids, everybody.boxes, fresh.attributes + attributes),
+            self.tracks.looked(
+                self._frame, ids, everybody.boxes, unmeasured(fresh.attributes + attributes, self._headless)
+            ),
             Detections.concat(fresh.faces, faces),
             True,
             fresh.brightness,

@@ -39,6 +39,7 @@ SCORE_DECAY = 0.1  # per run a second or more apart, how much of a person's last
 ONCE_SEEN_MISSES = 1  # runs a person found on one run only is kept through
 MIN_KEPT_HEIGHT = 0.75  # a box under this share of the matched person's height is a part of them
 PART_COVER = 0.5  # and at least this share of it inside their box (parts_of)
+HEADLESS_TOP = 0.25  # a part with its top this share of the person's height under theirs misses the head
 
 
 def iou(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -126,12 +127,34 @@ def parts_of(old: Detections, new: Detections) -> NDArray[np.bool_]:
     cook in dark clothes for 3 s."""
     if not len(old) or not len(new):
         return np.zeros(len(new), np.bool_)
+    return np.asarray(_part_pairs(old, new).any(axis=1), np.bool_)
+
+
+def headless(old: Detections, old_headless: NDArray[np.bool_], new: Detections) -> NDArray[np.bool_]:
+    """For each ``new`` person, whether it is a box without a head, whose looks are nobody's: a
+    part of an ``old`` person (:func:`parts_of`) with its top ``HEADLESS_TOP`` of their height or
+    more under theirs (a box round their legs), or found again (much the same height) as an old
+    box that was (``old_headless``). The dark trousers of a cook whose white jacket blended into
+    the white wall, boxed alone on one run after another, were a cook "without light work clothes"
+    for 3 s (fresh compliant clip 24814)."""
+    if not len(old) or not len(new):
+        return np.zeros(len(new), np.bool_)
+    low = new.boxes[:, None, 1] - old.boxes[None, :, 1] >= HEADLESS_TOP * old.heights[None, :]
+    out = np.asarray((_part_pairs(old, new) & low).any(axis=1), np.bool_)
+    if len(old_headless) == len(old):
+        best, matched = best_match(old, new)
+        out |= matched & old_headless[best] & (MIN_KEPT_HEIGHT * new.heights < old.heights[best])
+    return out
+
+
+def _part_pairs(old: Detections, new: Detections) -> NDArray[np.bool_]:
+    """(new, old) pairs in which the new box is a part of the old person (:func:`parts_of`)."""
     a, b = new.boxes, old.boxes
     w = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
     h = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
     cover = w * h / np.maximum(new.widths * new.heights, 1e-9)[:, None]
     shorter = new.heights[:, None] < MIN_KEPT_HEIGHT * old.heights[None, :]
-    out: NDArray[np.bool_] = ((cover >= PART_COVER) & shorter).any(axis=1)
+    out: NDArray[np.bool_] = (cover >= PART_COVER) & shorter
     return out
 
 

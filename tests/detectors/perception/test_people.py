@@ -118,6 +118,26 @@ def test_a_person_found_on_one_run_only_is_kept_through_one_miss(monkeypatch: py
     assert [len(r.persons) for r in runs] == [1, 0]  # then nobody in view: the gate waits for a change
 
 
+def test_a_box_round_a_known_cooks_legs_is_not_judged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cook found whole, then only as their legs (a white jacket against a white wall): the
+    legs' box is a person there, but its "torso" is the trousers, and its looks are nobody's, on
+    this run and on the runs that find the same box again (fresh compliant clip 24814)."""
+    plugin = PeopleDetector(PeopleConfig(relook_frames=()))
+    cook = scenes.roundtrip(scenes.with_walker(scenes.kitchen(seed=4), x=300, feet_y=270, hat=True))
+    whole = Detections.of(np.array([[266.0, 97.0, 335.0, 270.0]]), np.array([0.9]), "person")
+    legs = Detections.of(np.array([[270.0, 170.0, 332.0, 268.0]]), np.array([0.7]), "person")
+    monkeypatch.setattr(plugin.objects, "detect", lambda image, floor=None: whole)
+    first = plugin.observe(cook)
+    assert first.attributes[0].uniform is not None  # the whole cook is judged
+    monkeypatch.setattr(plugin.objects, "detect", lambda image, floor=None: legs)
+    runs = [r for r in (plugin.observe(cook) for _ in range(3 * plugin.config.people_refresh_frames)) if r.fresh]
+    assert len(runs) >= 2 and all(len(r.persons) == 1 for r in runs)
+    assert all(r.attributes[0].uniform is None and r.attributes[0].hat is None for r in runs)
+    fresh = PeopleDetector(PeopleConfig(relook_frames=()))  # the same box with no cook seen before is judged
+    monkeypatch.setattr(fresh.objects, "detect", lambda image, floor=None: legs)
+    assert fresh.observe(cook).attributes[0].uniform is not None
+
+
 def test_a_person_box_much_wider_than_tall_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
     plugin = PeopleDetector()
     found = Detections(

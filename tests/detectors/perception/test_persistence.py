@@ -8,6 +8,7 @@ from detectors.perception.persistence import (
     changed_share,
     confirmed,
     continued,
+    headless,
     iou,
     parts_of,
     runs_found,
@@ -114,3 +115,19 @@ def test_a_box_mostly_inside_a_taller_known_person_is_a_part_of_them() -> None:
     assert parts_of(persons((165, 108, 272, 302, 0.9)), persons((223, 93, 304, 250, 0.7))).tolist() == [False]
     assert parts_of(cook, persons((300, 137, 363, 250, 0.6))).tolist() == [False]
     assert parts_of(Detections.empty(), persons((186, 137, 249, 250, 0.58))).tolist() == [False]
+
+
+def test_a_box_round_a_known_persons_legs_is_headless_and_stays_so() -> None:
+    """Fresh compliant clip 24814: a cook (243-301, 77-255) found next as their legs alone; a
+    colleague behind them (a part of their box, but with a head up where theirs is) is not; the
+    legs found again are still headless, a whole cook found where they were is not."""
+    cook = persons((243, 77, 301, 255, 0.56))
+    legs = persons((221, 141, 288, 248, 0.63))
+    none = np.zeros(1, np.bool_)
+    assert headless(cook, none, legs).tolist() == [True]
+    assert headless(persons((165, 60, 272, 302, 0.8)), none, persons((190, 72, 250, 222, 0.6))).tolist() == [False]
+    again = persons((211, 130, 269, 242, 0.61))
+    assert headless(legs, np.ones(1, np.bool_), again).tolist() == [True]
+    assert headless(legs, none, again).tolist() == [False]
+    assert headless(legs, np.ones(1, np.bool_), persons((205, 60, 270, 245, 0.8))).tolist() == [False]
+    assert headless(Detections.empty(), np.zeros(0, np.bool_), legs).tolist() == [False]
