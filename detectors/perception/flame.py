@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from detectors.detections import Detections, FloatArray, PixelZone
 from detectors.errors import DetectorError
 from detectors.perception.base import Perceiver, Pixels, to_small_bgr
-from detectors.perception.small_motion import blobs_of
+from detectors.perception.blobs import blobs_of
 
 
 class FlameConfig(BaseModel):

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections
 from detectors.perception.base import Perceiver, Pixels, blurred_small_grey, to_small_grey
+from detectors.perception.blobs import outlined_blobs
 from detectors.perception.ghosts import SLOW_EVERY, Blob, Ghosts
 
 FADED = 1e-3  # a trail this far under trail_level holds nothing any more: dropped
@@ -129,23 +130,6 @@ class SmallMotionReport:
     large: Detections
     lighting_change: bool
     learning: bool
-
-
-def outlined_blobs(mask: NDArray[Any]) -> list[tuple[Blob, NDArray[Any]]]:
-    """Outer blobs of a sparse 0/1 mask with their outlines (corners only). Contours, not
-    connected-component labelling: on a mostly empty mask they cost a twentieth as much. The
-    pixel count is that of the blob's box."""
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    out: list[tuple[Blob, NDArray[Any]]] = []
-    for c in contours:
-        x, y, bw, bh = cv2.boundingRect(c)
-        out.append(((x, y, bw, bh, int(np.count_nonzero(mask[y : y + bh, x : x + bw]))), c))
-    return out
-
-
-def blobs_of(mask: NDArray[Any]) -> list[Blob]:
-    """Outer blobs of a sparse 0/1 mask (:func:`outlined_blobs` without the outlines)."""
-    return [blob for blob, _ in outlined_blobs(mask)]
 
 
 def _median(values: NDArray[Any]) -> float:
