@@ -73,6 +73,13 @@ MAX_HAT_FACE_HAIR = 0.3
 # face in cold light is as white and grey, but hair lies above it.
 MIN_HAT_INSIDE = 0.6
 HAT_ABOVE_INSIDE = 0.2
+# Or, with the box's top over the crown (the wall or a door above it), the face's skin starts
+# under the cloth inside the box: a run of at least CLOTH_RUN face heights of rows, each at least
+# MIN_CLOTH_ROW light, from the box's top third down to skin rows (fresh stove seed 19809 at 71 s:
+# a brown door above and beside the box read as hair, and as skin, over a hat 0.83 white).
+CLOTH_RUN = 0.25
+MIN_CLOTH_ROW = 0.6
+MIN_SKIN_ROW = 0.4
 WHITE_MAX_SATURATION = 40
 
 
@@ -175,6 +182,25 @@ def _hat_inside(image: Image, face: Box, lit: Lighting) -> float | None:
     return float(((hsv[:, :, 2] >= lit.light_v) & (hsv[:, :, 1] <= WHITE_MAX_SATURATION)).mean())
 
 
+def _skin_under_cloth(image: Image, face: Box, lit: Lighting) -> bool:
+    """Whether, in the middle columns of the found ``face`` box, a run of light rows (a hat's
+    cloth) starting in its top third reaches down to skin rows (the face under the brim)."""
+    fx1, fy1, fx2, fy2 = face
+    fw, fh = fx2 - fx1, fy2 - fy1
+    strip = crop(image, fx1 + 0.2 * fw, fy1, fx2 - 0.2 * fw, fy2)
+    if strip.shape[0] < 4 or strip.shape[1] < 3:
+        return False
+    light = light_mask(strip, lit).mean(axis=1) >= MIN_CLOTH_ROW
+    skin = skin_mask(strip, lit).mean(axis=1) >= MIN_SKIN_ROW
+    start = np.flatnonzero(light[: max(1, len(light) // 3)])
+    if not len(start):
+        return False
+    end = int(start[0])
+    while end < len(light) and light[end]:
+        end += 1
+    return end - int(start[0]) >= max(HAIR_ROWS, CLOTH_RUN * fh) and bool(skin[end : end + HAIR_ROWS].any())
+
+
 def _within(inner: Box, outer: Box) -> bool:
     """Whether box ``inner`` lies inside ``outer`` (its centre inside, its bottom no lower)."""
     cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
@@ -234,7 +260,8 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
     bare = _hair_aboveskin_mask(image, face, lit)
     if hat is not None and bare is not None:
         hat = min(hat, bare)
-    if found and above is not None and above.light >= HAT_ABOVE_INSIDE and (hat is None or hat < MIN_HAT_INSIDE):
+    crowned = above is not None and above.light >= HAT_ABOVE_INSIDE
+    if found and (crowned or _skin_under_cloth(image, face, lit)) and (hat is None or hat < MIN_HAT_INSIDE):
         inside = _hat_inside(image, face, lit)
         if inside is not None and inside >= MIN_HAT_INSIDE:
             hat = inside

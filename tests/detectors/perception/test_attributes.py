@@ -146,6 +146,30 @@ def test_a_face_box_holding_the_hats_brim_before_a_brown_door_sees_the_hat() -> 
     assert a.face_found and a.hat is not None and a.hat > 0.5, a
 
 
+def test_a_face_box_over_the_whole_hat_before_a_brown_door_sees_the_hat() -> None:
+    """Fresh stove seed 19809 at 71 s: the found box starts above the hat's crown, so the band
+    above it is all door (dark, skin-coloured) and no crown shows there; inside the box, the
+    hat's cloth runs from its top third down to the face's skin. That is a hat."""
+    lit = Lighting(light_v=155.0, dark_v=100.0)
+    img = np.full((240, 320, 3), DOOR, np.uint8)
+    cv2.rectangle(img, (146, 62), (173, 88), (235, 235, 235), -1)  # the hat, its crown in the box
+    cv2.rectangle(img, (148, 89), (171, 100), (120, 160, 215), -1)  # face skin under the brim
+    cv2.rectangle(img, (130, 101), (190, 230), (240, 240, 240), -1)  # white jacket
+    a = judge(img, (128.0, 56.0, 192.0, 230.0), (140.0, 60.0, 180.0, 100.0), lit)
+    assert a.face_found and a.hat is not None and a.hat > 0.5, a
+
+
+def test_a_bare_head_found_before_a_brown_door_is_no_hat() -> None:
+    """The same box on a bare head: hair at its top, no cloth run over the skin. No hat."""
+    lit = Lighting(light_v=155.0, dark_v=100.0)
+    img = np.full((240, 320, 3), DOOR, np.uint8)
+    cv2.rectangle(img, (146, 66), (173, 74), (30, 30, 35), -1)  # dark hair
+    cv2.rectangle(img, (148, 75), (171, 100), (120, 160, 215), -1)  # face skin
+    cv2.rectangle(img, (130, 101), (190, 230), (240, 240, 240), -1)  # white jacket
+    a = judge(img, (128.0, 56.0, 192.0, 230.0), (140.0, 60.0, 180.0, 100.0), lit)
+    assert a.hat is not None and a.hat < 0.2, a
+
+
 def test_a_face_masked_to_the_eyes_under_a_hat_is_not_taken_for_the_hats_top() -> None:
     """Hat brim, a strip of skin with the eyes, a white mask: the found box is as light as a hat's
     top, but the only skin there is inside it. It is the face (compliant tuning clip 5736)."""
