@@ -217,8 +217,7 @@ class PeopleDetector(Perceiver):
             thumb = to_small_grey(image, RELOCATE_WIDTH)[0] if cfg.relocate_missed else None
             self._last, missed = self._keep_still(fresh, picture, thumb, self._since)
             self._seen = thumb
-            self._pending, self._since = False, 0
-            self._confirms = self._confirms + 1 if confirming else 0
+            self._pending, self._since, self._confirms = False, 0, self._confirms + 1 if confirming else 0
             self.runs += 1
             fewer = previous is not None and len(fresh.persons) < len(previous.persons)
             if not missed and not fewer and len(fresh.persons):
@@ -260,8 +259,9 @@ class PeopleDetector(Perceiver):
         self._parts = np.concatenate([parts, self._parts[kept]])
         self._headless = np.concatenate([heads_off, self._headless[kept]])
         self._misses = np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
-        previous = old.persons if old is not None else Detections.empty()
-        ids = np.concatenate([self.tracks.ids_for(self._frame, previous, fresh.persons), self.tracks.ids[kept]])
+        ids = self.tracks.ids_for(self._frame, old.persons if old is not None else Detections.empty(), fresh.persons)
+        self._headless[: len(ids)] |= self.tracks.cut_at_top(ids, fresh.persons.boxes)  # lost the head bit by bit
+        ids = np.concatenate([ids, self.tracks.ids[kept]])
         if old is None:
             looks = self.tracks.looked(self._frame, ids, fresh.persons.boxes, fresh.attributes)
             return replace(fresh, attributes=looks), 0

@@ -82,6 +82,28 @@ def test_a_person_missed_on_a_run_keeps_their_track_when_found_again() -> None:
     assert tracks.ids_for(30, Detections.empty(), cook)[0] != first[0]  # lost longer than the window: a new track
 
 
+def test_a_box_that_lost_the_head_step_by_step_is_cut_at_the_top() -> None:
+    """YOLOX's boxes of a cook walking past a colleague (fresh stove seed 19903): each run's top
+    a little lower, the feet where they were; by the third the box held the jacket's hem and the
+    trousers. A cook walking away (feet moving up) or bending later than the memory is not cut."""
+    tracks = AttributeTracks(window=6)
+    steps = [(213, 72, 276, 241), (223, 105, 291, 244), (255, 126, 315, 240), (267, 126, 327, 240)]
+    old, cut = Detections.empty(), []
+    for frame, step in enumerate(steps, start=1):
+        new = persons(step)
+        ids = tracks.ids_for(frame, old, new)
+        cut.append(bool(tracks.cut_at_top(ids, new.boxes)[0]))
+        tracks.looked(frame, ids, new.boxes, (UNKNOWN,))
+        old = new
+    assert cut == [False, False, True, True]  # 33 px of 169 is not yet a quarter; 54 px is
+    away = persons((263, 120, 318, 215))  # smaller, but the feet rose with the top: farther off
+    assert not tracks.cut_at_top(tracks.ids_for(5, old, away), away.boxes)[0]
+    later = persons((267, 126, 327, 240))
+    ids = tracks.ids_for(20, old, later)
+    tracks.looked(20, ids, later.boxes, (UNKNOWN,))  # the tallest box is forgotten after TALL_FRAMES
+    assert not tracks.cut_at_top(tracks.ids_for(21, later, later), later.boxes)[0]
+
+
 def test_the_people_plugin_reports_the_median_of_a_moving_persons_looks(monkeypatch: pytest.MonkeyPatch) -> None:
     """A cook on the move is looked at on every frame; one look reading them hatless is outvoted."""
     plugin = PeopleDetector(PeopleConfig(relook_frames=()))
