@@ -260,7 +260,7 @@ class PeopleDetector(Perceiver):
         self._headless = np.concatenate([heads_off, self._headless[kept]])
         self._misses = np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
         ids = self.tracks.ids_for(self._frame, old.persons if old is not None else Detections.empty(), fresh.persons)
-        self._headless[: len(ids)] |= self.tracks.cut_at_top(ids, fresh.persons.boxes)  # lost the head bit by bit
+        self._headless[: len(ids)] |= self.tracks.cut_at_top(self._frame, ids, fresh.persons.boxes)
         ids = np.concatenate([ids, self.tracks.ids[kept]])
         if old is None:
             looks = self.tracks.looked(self._frame, ids, fresh.persons.boxes, fresh.attributes)

@@ -22,9 +22,9 @@ them are the median of their last ``LOOKS`` measured looks within ``window`` fra
   39.8 s, was seen at 40.0 s, outvoted, and the next look came at 42.0 s). And a still cook is
   judged on one look every 2 s: a misread one no longer stands for 2 s alone.
 
-A track also remembers its person's tallest box of the last ``TALL_FRAMES`` frames, so a box
-that lost the head a step at a time (each run's top a little lower than the last, the feet where
-they were) is known for a box without a head (:meth:`AttributeTracks.cut_at_top`).
+A track also remembers its person's boxes of the last ``TALL_FRAMES`` frames, so a box that lost
+the head a step at a time (each run's top a little lower than the last, the feet where they were)
+is known for a box without a head (:meth:`AttributeTracks.cut_at_top`).
 """
 
 from collections import deque
@@ -40,8 +40,8 @@ from detectors.perception.persistence import HEADLESS_TOP, MATCH_IOU, MIN_KEPT_H
 LOOKS = 3  # the median of this many measured looks
 ATTRIBUTES = ("hat", "mask", "uniform")
 DISPUTE = 0.3  # a look this far from its person's verdict is disputed
-TALL_FRAMES = 10  # how long a track remembers its tallest box (2 s at 5 fps)
-SAME_FEET = 0.05  # a box whose bottom is within this share of the tallest box's height stands where it stood
+TALL_FRAMES = 10  # how long a track remembers its boxes (2 s at 5 fps)
+SAME_FEET = 0.05  # a box whose bottom is within this share of an earlier box's height stands where it stood
 
 
 @dataclass
@@ -52,8 +52,7 @@ class _Track:
         default_factory=lambda: {a: deque(maxlen=LOOKS) for a in ATTRIBUTES}
     )
     verdicts: dict[str, float] = field(default_factory=dict)  # the last verdict of each attribute
-    tallest: FloatArray | None = None  # the tallest box of the last TALL_FRAMES frames
-    tallest_frame: int = 0
+    recent: deque[tuple[int, FloatArray]] = field(default_factory=lambda: deque(maxlen=TALL_FRAMES))
 
 
 def match(old: FloatArray, new: FloatArray) -> NDArray[np.intp]:
@@ -128,9 +127,7 @@ class AttributeTracks:
             if track is None:
                 track = self._tracks[i] = _Track(box, frame)
             track.box, track.frame = box, frame
-            tall = track.tallest
-            if tall is None or frame - track.tallest_frame > TALL_FRAMES or box[3] - box[1] >= tall[3] - tall[1]:
-                track.tallest, track.tallest_frame = box, frame
+            track.recent.append((frame, box))
             verdicts: dict[str, float | None] = {}
             for a in ATTRIBUTES:
                 look, before = getattr(attrs, a), track.verdicts.get(a)
@@ -144,25 +141,24 @@ class AttributeTracks:
         self.disputed = disputed
         return tuple(out)
 
-    def cut_at_top(self, ids: NDArray[np.int_], boxes: FloatArray) -> NDArray[np.bool_]:
-        """For each box (of the persons ``ids``, before :meth:`looked` records them), whether it
-        is its person's tallest recent box with the top ``HEADLESS_TOP`` of it or more cut off
-        and the feet where they were: YOLOX's box of a cook walking past a colleague shrank from
-        the top over three runs (169, 139, 114 px), each step too small to be a box without a head
-        by the last run's box alone, to the jacket's hem and the dark trousers (uniform 0.23, a
-        false no_uniform for 3 s: fresh stove seed 19903)."""
+    def cut_at_top(self, frame: int, ids: NDArray[np.int_], boxes: FloatArray) -> NDArray[np.bool_]:
+        """For each box (of the persons ``ids`` on ``frame``, before :meth:`looked` records them),
+        whether it is one of its person's boxes of the last ``TALL_FRAMES`` frames with the top
+        ``HEADLESS_TOP`` of it or more cut off and the feet where they were: YOLOX's box of a cook
+        walking past a colleague shrank from the top over three runs (169, 139, 114 px), each step
+        too small to be a box without a head by the last run's box alone, to the jacket's hem and
+        the dark trousers (uniform 0.23, a false no_uniform for 3 s: fresh stove seed 19903)."""
         out = np.zeros(len(ids), np.bool_)
         for k, (i, box) in enumerate(zip(ids.tolist(), boxes, strict=True)):
             track = self._tracks.get(i)
-            tall = track.tallest if track is not None else None
-            if tall is None:
-                continue
-            height = tall[3] - tall[1]
-            out[k] = bool(
-                box[1] - tall[1] >= HEADLESS_TOP * height
-                and box[3] - box[1] < MIN_KEPT_HEIGHT * height
-                and abs(box[3] - tall[3]) <= SAME_FEET * height
-            )
+            for seen, old in track.recent if track is not None else ():
+                height = old[3] - old[1]
+                out[k] |= bool(
+                    frame - seen <= TALL_FRAMES
+                    and box[1] - old[1] >= HEADLESS_TOP * height
+                    and box[3] - box[1] < MIN_KEPT_HEIGHT * height
+                    and abs(box[3] - old[3]) <= SAME_FEET * height
+                )
         return out
 
     def _verdict(self, frame: int, looks: deque[tuple[int, float]], value: float | None) -> float | None:

@@ -92,16 +92,15 @@ def test_a_box_that_lost_the_head_step_by_step_is_cut_at_the_top() -> None:
     for frame, step in enumerate(steps, start=1):
         new = persons(step)
         ids = tracks.ids_for(frame, old, new)
-        cut.append(bool(tracks.cut_at_top(ids, new.boxes)[0]))
+        cut.append(bool(tracks.cut_at_top(frame, ids, new.boxes)[0]))
         tracks.looked(frame, ids, new.boxes, (UNKNOWN,))
         old = new
     assert cut == [False, False, True, True]  # 33 px of 169 is not yet a quarter; 54 px is
     away = persons((263, 120, 318, 215))  # smaller, but the feet rose with the top: farther off
-    assert not tracks.cut_at_top(tracks.ids_for(5, old, away), away.boxes)[0]
+    assert not tracks.cut_at_top(5, tracks.ids_for(5, old, away), away.boxes)[0]
     later = persons((267, 126, 327, 240))
-    ids = tracks.ids_for(20, old, later)
-    tracks.looked(20, ids, later.boxes, (UNKNOWN,))  # the tallest box is forgotten after TALL_FRAMES
-    assert not tracks.cut_at_top(tracks.ids_for(21, later, later), later.boxes)[0]
+    assert tracks.cut_at_top(11, tracks.ids_for(11, old, later), later.boxes)[0]
+    assert not tracks.cut_at_top(12, tracks.ids_for(12, old, later), later.boxes)[0]  # the boxes of frame 1 forgotten
 
 
 def test_the_people_plugin_reports_the_median_of_a_moving_persons_looks(monkeypatch: pytest.MonkeyPatch) -> None:
