@@ -16,7 +16,7 @@ new picture. Each person is a track across runs, and the attributes reported are
 their last looks (:mod:`detectors.perception.tracks`), so one misread look does not stand alone.
 A person in view is looked at again every 2 s, sooner when their head changed (a mask pulled down
 by a cook standing still is too small a change for the gate: :mod:`detectors.perception.head_change`)
-and 0.4 s after a look their verdict outvoted, so a real change shows on the next look.
+and 0.4 s after a look their verdict outvoted. HOG looks for those YOLOX misses (:mod:`.hog_people`).
 """
 
 from dataclasses import dataclass, replace
@@ -25,13 +25,13 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections, FloatArray
-from detectors.models.yolo import nms
 from detectors.perception.attributes import UNKNOWN, PersonAttributes, judge, unmeasured
 from detectors.perception.base import Image, Perceiver, Pixels, pixels, to_small_grey
 from detectors.perception.colours import Lighting
 from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
 from detectors.perception.head_change import HeadChange, HeadChangeConfig
+from detectors.perception.hog_people import HogConfig, HogPeople, suppressed, unseen
 from detectors.perception.objects import ObjectDetector, ObjectsConfig
 from detectors.perception.persistence import (
     MATCH_IOU,
@@ -59,6 +59,7 @@ class PeopleConfig(BaseModel):
 
     objects: ObjectsConfig = Field(default_factory=ObjectsConfig, description="The YOLOX detector.")
     face: FaceConfig = Field(default_factory=FaceConfig, description="The BlazeFace detector.")
+    hog: HogConfig = Field(default_factory=HogConfig, description="HOG, for people YOLOX misses.")
     gate: GateConfig = Field(default_factory=GateConfig, description="When the detectors run.")
     head_change: HeadChangeConfig = Field(
         default_factory=HeadChangeConfig, description="When a known person's head changed (see head_change_frames)."
@@ -158,6 +159,8 @@ class PeopleDetector(Perceiver):
         self.config = cfg = config or PeopleConfig()
         self.objects = ObjectDetector(cfg.objects)
         self.faces = FaceDetector(cfg.face)
+        self.hog = HogPeople(cfg.hog) if cfg.hog.enabled else None
+        self._hog_frame = -cfg.hog.every_frames  # the frame HOG last ran on
         self.gate = ChangeGate(cfg.gate)
         self.heads = HeadChange(cfg.head_change)
         self._last: PeopleReport | None = None
@@ -327,18 +330,24 @@ class PeopleDetector(Perceiver):
         objects = self.objects.detect(image, floor)
         sure = objects.scores >= self.config.objects.min_score
         if zoom is not None and not np.any(sure & (objects.labels == "person")):
-            # One person the whole frame scored unsure and the zoom found again is one box: both
-            # kept, they were two cooks (no_uniform seed 18005: carried as a pair for seconds).
+            # One person scored unsure and found again by the zoom is one box (no_uniform seed 18005)
             zoomed = self._zoomed_persons(image, zoom, floor)
-            objects = _suppressed(Detections.concat(objects, zoomed), self.config.objects.nms_iou)
-        # A "person" much wider than tall is a stove, a counter or a shelf: people in a kitchen
-        # stand, walk or bend, and a box cut by the picture's bottom edge is still taller than wide.
+            objects = suppressed(Detections.concat(objects, zoomed), self.config.objects.nms_iou)
+        # A "person" much wider than tall is a stove, a counter or a shelf (people stand, walk, bend)
         flat = (objects.labels == "person") & (objects.widths > MAX_PERSON_ASPECT * objects.heights)
         objects = objects[~flat]
         if known is not None and len(known):
             objects = continued(objects, known, self.config.objects.min_score, decay)
         persons = objects[objects.labels == "person"]
-        attributes, faces = self._judge(image, persons, Lighting.of(image))
+        lit = Lighting.of(image)
+        attributes, faces = self._judge(image, persons, lit)
+        if self.hog is not None and self._frame - self._hog_frame >= self.config.hog.every_frames:
+            self._hog_frame = self._frame
+            extra = unseen(self.hog.detect(image), persons)
+            more = self._judge(image, extra, lit)[0] if len(extra) else ()
+            faced = np.array([i for i, look in enumerate(more) if look.face is not None], np.intp)  # not a shelf
+            persons, objects = Detections.concat(persons, extra[faced]), Detections.concat(objects, extra[faced])
+            attributes += tuple(more[i] for i in faced)
         return PeopleReport(objects, persons, attributes, faces, True, float(image.mean()))
 
     def _judge(
@@ -389,12 +398,3 @@ class PeopleDetector(Perceiver):
         best = int(np.argmax(found.scores))
         b = found.boxes[best]
         return (float(b[0] + x1), float(b[1] + y1), float(b[2] + x1), float(b[3] + y1)), float(found.scores[best])
-
-
-def _suppressed(objects: Detections, overlap: float) -> Detections:
-    """``objects`` with each box overlapping a better-scored one of its label by more than
-    ``overlap`` dropped (per-label non-maximum suppression)."""
-    _, codes = np.unique(objects.labels, return_inverse=True)
-    boxes, scores = objects.boxes.astype(np.float32), objects.scores.astype(np.float32)
-    keep = np.sort(nms(boxes, scores, codes.astype(np.intp), overlap))
-    return objects[keep]

@@ -6,6 +6,7 @@ import pytest
 
 from detectors.detections import Detections
 from detectors.perception.base import shared_thumbnails
+from detectors.perception.hog_people import HogConfig
 from detectors.perception.people import PeopleConfig, PeopleDetector, PeopleReport
 from detectors.perception.picture import Picture
 from tests.detectors import scenes
@@ -68,7 +69,7 @@ def test_a_change_with_nobody_found_is_looked_at_again() -> None:
 def test_a_person_the_detector_misses_is_kept_while_the_picture_under_them_is_still(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    plugin = PeopleDetector(PeopleConfig(relook_frames=(), keep_missed_runs=2))
+    plugin = PeopleDetector(PeopleConfig(relook_frames=(), keep_missed_runs=2, hog=HogConfig(enabled=False)))
     kitchen = scenes.kitchen(seed=4)
     cook = scenes.roundtrip(scenes.with_walker(kitchen, x=300, feet_y=320))
     refresh = plugin.config.people_refresh_frames
@@ -110,7 +111,7 @@ def test_a_kept_person_is_judged_again_on_the_new_picture(monkeypatch: pytest.Mo
 def test_a_person_found_on_one_run_only_is_kept_through_one_miss(monkeypatch: pytest.MonkeyPatch) -> None:
     """A one-off detection (a box around a cook's legs, a coat on a hook) is not kept for the
     five missed runs a person seen twice is: one, then it is let go."""
-    plugin = PeopleDetector(PeopleConfig(relook_frames=()))
+    plugin = PeopleDetector(PeopleConfig(relook_frames=(), hog=HogConfig(enabled=False)))
     cook = scenes.roundtrip(scenes.with_walker(scenes.kitchen(seed=4), x=300, feet_y=320))
     assert len(plugin.observe(cook).persons) == 1  # found once
     monkeypatch.setattr(plugin.objects, "detect", lambda image, floor=None: Detections.empty())
