@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 from core.contracts import Box
 from core.site import Zone
 from detectors.errors import DetectorError
+from detectors.models.yolo import nms
 
 Anchor = Literal["bottom_center", "center"]
 FloatArray = NDArray[np.float64]
@@ -90,6 +91,13 @@ class Detections:
             if index.all():
                 return self  # read-only: sharing is safe
         return Detections._trusted(self.boxes[index], self.scores[index], self.labels[index])
+
+    def suppressed(self, overlap: float) -> "Detections":
+        """These detections with each box overlapping a better-scored one of its label by more
+        than ``overlap`` (IoU) dropped (per-label non-maximum suppression), in their order."""
+        _, codes = np.unique(self.labels, return_inverse=True)
+        boxes, scores = self.boxes.astype(np.float32), self.scores.astype(np.float32)
+        return self[np.sort(nms(boxes, scores, codes.astype(np.intp), overlap))]
 
     @property
     def widths(self) -> FloatArray:

@@ -4,7 +4,7 @@ YOLOX-Nano misses some cooks outright, on frame after frame: a cook in dark clot
 walking before the grey counter scored under 0.01 for 4-6 s on the whole frame, on a zoomed
 crop, with gamma or CLAHE applied and mirrored (fresh no_uniform seeds 19600, 19811, 19905: the
 incident went unalerted). The Dalal-Triggs HOG + linear SVM people detector that OpenCV 4 ships
-(``cv2.HOGDescriptor_getDefaultPeopleDetector``) boxed that cook on 42 of the 48 frames probed,
+(``cv2.HOGDescriptor.getDefaultPeopleDetector``) boxed that cook on 42 of the 48 frames probed,
 at weights 1.1-3.9. It is slower (about 25-30 ms on a 640x360 frame at 0.75 scale) and looser,
 so it runs at most once every ``every_frames`` frames, on a reduced picture (when enabled: it is
 off by default until it is measured to help, see ``HogConfig.enabled``), and what it adds are
@@ -18,9 +18,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections
-from detectors.models.yolo import nms
 from detectors.perception.base import Image
-from detectors.perception.persistence import iou
+from detectors.perception.persistence import inside, iou
 
 WINDOW = (64, 128)  # the default people detector's window (width, height)
 WIN_SIDE = 0.2  # share of a HOG window's width each side of the body (a 64x128 window, a ~40 px wide person)
@@ -71,8 +70,7 @@ class HogPeople:
             [rects[:, 0] + side, rects[:, 1], rects[:, 0] + rects[:, 2] - side, rects[:, 1] + rects[:, 3]], 1
         )
         scores = np.clip(0.35 + 0.15 * weight, 0.5, 0.8)
-        order = nms(boxes.astype(np.float32), scores.astype(np.float32), np.zeros(len(boxes), np.intp), OVERLAP)
-        return Detections.of(boxes[np.sort(order)], scores[np.sort(order)], "person")
+        return Detections.of(boxes, scores, "person").suppressed(OVERLAP)
 
 
 def unseen(hog: Detections, persons: Detections) -> Detections:
@@ -81,17 +79,4 @@ def unseen(hog: Detections, persons: Detections) -> Detections:
     if not len(hog) or not len(persons):
         return hog
     a, b = hog.boxes, persons.boxes
-    w = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
-    h = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
-    inside = (w * h / np.maximum(hog.widths * hog.heights, 1e-9)[:, None]).max(axis=1)
-    return hog[(iou(a, b).max(axis=1) < OVERLAP) & (inside < INSIDE)]
-
-
-def suppressed(objects: Detections, overlap: float) -> Detections:
-    """``objects`` (the person proposals of several looks, and the rest) with each box overlapping
-    a better-scored one of its label by more than ``overlap`` dropped (per-label non-maximum
-    suppression)."""
-    _, codes = np.unique(objects.labels, return_inverse=True)
-    boxes, scores = objects.boxes.astype(np.float32), objects.scores.astype(np.float32)
-    keep = np.sort(nms(boxes, scores, codes.astype(np.intp), overlap))
-    return objects[keep]
+    return hog[(iou(a, b).max(axis=1) < OVERLAP) & (inside(a, b).max(axis=1) < INSIDE)]

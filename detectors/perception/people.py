@@ -31,7 +31,7 @@ from detectors.perception.colours import Lighting
 from detectors.perception.face import FaceConfig, FaceDetector
 from detectors.perception.gate import ChangeGate, GateConfig
 from detectors.perception.head_change import HeadChange, HeadChangeConfig
-from detectors.perception.hog_people import HogConfig, HogPeople, suppressed, unseen
+from detectors.perception.hog_people import HogConfig, HogPeople, unseen
 from detectors.perception.objects import ObjectDetector, ObjectsConfig
 from detectors.perception.persistence import (
     MATCH_IOU,
@@ -332,7 +332,7 @@ class PeopleDetector(Perceiver):
         if zoom is not None and not np.any(sure & (objects.labels == "person")):
             # One person scored unsure and found again by the zoom is one box (no_uniform seed 18005)
             zoomed = self._zoomed_persons(image, zoom, floor)
-            objects = suppressed(Detections.concat(objects, zoomed), self.config.objects.nms_iou)
+            objects = Detections.concat(objects, zoomed).suppressed(self.config.objects.nms_iou)
         # A "person" much wider than tall is a stove, a counter or a shelf (people stand, walk, bend)
         flat = (objects.labels == "person") & (objects.widths > MAX_PERSON_ASPECT * objects.heights)
         objects = objects[~flat]

@@ -42,16 +42,31 @@ PART_COVER = 0.5  # and at least this share of it inside their box (parts_of)
 HEADLESS_TOP = 0.25  # a part with its top this share of the person's height under theirs misses the head
 
 
-def iou(a: FloatArray, b: FloatArray) -> FloatArray:
-    """Intersection over union of every box of ``a`` (n, 4) with every box of ``b`` (m, 4)."""
+def _intersections(a: FloatArray, b: FloatArray) -> FloatArray:
+    """The intersection area of every box of ``a`` (n, 4) with every box of ``b`` (m, 4)."""
     x1 = np.maximum(a[:, None, 0], b[None, :, 0])
     y1 = np.maximum(a[:, None, 1], b[None, :, 1])
     x2 = np.minimum(a[:, None, 2], b[None, :, 2])
     y2 = np.minimum(a[:, None, 3], b[None, :, 3])
-    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
-    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
-    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-    out: FloatArray = inter / np.maximum(area_a[:, None] + area_b[None, :] - inter, 1e-9)
+    out: FloatArray = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
+    return out
+
+
+def _areas(boxes: FloatArray) -> FloatArray:
+    out: FloatArray = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    return out
+
+
+def iou(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Intersection over union of every box of ``a`` (n, 4) with every box of ``b`` (m, 4)."""
+    inter = _intersections(a, b)
+    out: FloatArray = inter / np.maximum(_areas(a)[:, None] + _areas(b)[None, :] - inter, 1e-9)
+    return out
+
+
+def inside(a: FloatArray, b: FloatArray) -> FloatArray:
+    """The share of every box of ``a`` (n, 4) that lies inside every box of ``b`` (m, 4)."""
+    out: FloatArray = _intersections(a, b) / np.maximum(_areas(a), 1e-9)[:, None]
     return out
 
 
@@ -149,10 +164,7 @@ def headless(old: Detections, old_headless: NDArray[np.bool_], new: Detections) 
 
 def _part_pairs(old: Detections, new: Detections) -> NDArray[np.bool_]:
     """(new, old) pairs in which the new box is a part of the old person (:func:`parts_of`)."""
-    a, b = new.boxes, old.boxes
-    w = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
-    h = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
-    cover = w * h / np.maximum(new.widths * new.heights, 1e-9)[:, None]
+    cover = inside(new.boxes, old.boxes)
     shorter = new.heights[:, None] < MIN_KEPT_HEIGHT * old.heights[None, :]
     out: NDArray[np.bool_] = (cover >= PART_COVER) & shorter
     return out
