@@ -7,17 +7,16 @@ run the previous result is returned (``fresh`` False), so a static kitchen costs
 
 YOLOX-Nano misses a person now and then (a grey jacket before grey cabinets, an unlucky pose).
 A person missed where the picture did not change is kept, one missed a step from where they
-were is found there by their looks (:mod:`detectors.perception.relocate`), and a box the detector
-is unsure of counts where it continues a person of the last run (:mod:`detectors.perception.persistence`),
-and a change in which nobody was found, or a run that missed somebody, is looked at again a few
-times (``relook_frames``): a person who stands still makes no further change, so one miss would
-otherwise blind the plugin until the gate's 30 s safety net. A kept person is judged again on the
-new picture. Each person is a track across runs, and the attributes reported are the median of
-their last looks (:mod:`detectors.perception.tracks`), so one misread look does not stand alone.
-A person in view is looked at again every 2 s, sooner when their head changed (a mask pulled down
-by a cook standing still is too small a change for the gate: :mod:`detectors.perception.head_change`)
-and 0.4 s after a look their verdict outvoted. HOG looks for those YOLOX misses (:mod:`.hog_people`).
-"""
+were is found there by their looks (:mod:`.relocate`), and a box the detector is unsure of counts
+where it continues a person of the last run (:mod:`.persistence`), and a change in which nobody
+was found, or a run that missed somebody, is looked at again a few times (``relook_frames``): a
+person who stands still makes no further change, so one miss would otherwise blind the plugin
+until the gate's 30 s safety net. A kept person is judged again on the new picture. Each person
+is a track across runs, and the attributes reported are the median of their last looks
+(:mod:`.tracks`), so one misread look does not stand alone. A person in view is looked at again
+every 2 s, sooner when their head changed (a mask pulled down by a still cook is too small a
+change for the gate: :mod:`.head_change`), 0.4 s after a look their verdict outvoted; HOG looks
+for people YOLOX misses (:mod:`.hog_people`)."""
 
 from dataclasses import dataclass, replace
 
@@ -37,6 +36,7 @@ from detectors.perception.persistence import (
     MATCH_IOU,
     SCORE_DECAY,
     continued,
+    cut_off,
     headless,
     iou,
     keepable,
@@ -171,7 +171,7 @@ class PeopleDetector(Perceiver):
         self._misses = np.zeros(0, np.int_)  # per person of the last report: runs in a row that missed them
         self._hits = np.zeros(0, np.int_)  # and runs that found them (by the detector or by their looks)
         self._parts = np.zeros(0, np.bool_)  # and whether each was first found as a part of a known one
-        self._headless = np.zeros(0, np.bool_)  # and whether each is a box without a head (persistence.headless)
+        self._headless = np.zeros(0)  # and the top of the box without a head each continues, NaN: none (persistence)
         self.runs = 0  # how often the detectors actually ran (for benchmarks)
         self.tracks = AttributeTracks(cfg.attribute_window_frames)
         self._frame = 0  # frames observed
@@ -186,7 +186,7 @@ class PeopleDetector(Perceiver):
         self._confirms = 0
         self._misses = np.zeros(0, np.int_)
         self._hits = np.zeros(0, np.int_)
-        self._parts = self._headless = np.zeros(0, np.bool_)
+        self._parts, self._headless = np.zeros(0, np.bool_), np.zeros(0)
         self.tracks.reset()
         self._seen = None
 
@@ -246,7 +246,7 @@ class PeopleDetector(Perceiver):
         kept = np.zeros(0, np.intp)
         moved: dict[int, np.ndarray] = {}
         found = np.ones(len(fresh.persons), np.int_)  # runs that found each fresh person
-        parts = heads_off = np.zeros(len(fresh.persons), np.bool_)
+        parts, heads_off = np.zeros(len(fresh.persons), np.bool_), np.full(len(fresh.persons), np.nan)
         if old is not None and len(misses) == len(hits) == len(old.persons):
             kept = still_missed(
                 old.persons, fresh.persons, self.gate.changed, width, misses, self.config.keep_missed_runs, hits
@@ -256,14 +256,14 @@ class PeopleDetector(Perceiver):
             found = runs_found(old.persons, hits, fresh.persons)
             parts = parts_of(old.persons, fresh.persons)
             heads_off = headless(old.persons, self._headless, fresh.persons)
-        # Found again by their looks is a run that found them: a cook seen once and relocated as
-        # they stop is kept (still) for keep_missed_runs runs, not ONCE_SEEN_MISSES (seed 18005).
+        # Found again by their looks is a run that found them (kept still as seen twice: seed 18005).
         self._hits = np.concatenate([found, hits[kept] + np.isin(kept, list(moved))])
         self._parts = np.concatenate([parts, self._parts[kept]])
         self._headless = np.concatenate([heads_off, self._headless[kept]])
         self._misses = np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
         ids = self.tracks.ids_for(self._frame, old.persons if old is not None else Detections.empty(), fresh.persons)
-        self._headless[: len(ids)] |= self.tracks.cut_at_top(self._frame, ids, fresh.persons.boxes)
+        cut = self.tracks.cut_at_top(self._frame, ids, fresh.persons.boxes)
+        self._headless[: len(ids)] = cut_off(self._headless[: len(ids)], cut, fresh.persons.boxes)
         ids = np.concatenate([ids, self.tracks.ids[kept]])
         if old is None:
             looks = self.tracks.looked(self._frame, ids, fresh.persons.boxes, fresh.attributes)
@@ -283,7 +283,7 @@ class PeopleDetector(Perceiver):
             Detections.concat(others, persons, carried),
             everybody,
             self.tracks.looked(
-                self._frame, ids, everybody.boxes, unmeasured(fresh.attributes + attributes, self._headless)
+                self._frame, ids, everybody.boxes, unmeasured(fresh.attributes + attributes, ~np.isnan(self._headless))
             ),
             Detections.concat(fresh.faces, faces),
             True,
