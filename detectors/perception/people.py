@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections, FloatArray
-from detectors.perception.attributes import UNKNOWN, PersonAttributes, judge, unmeasured
+from detectors.perception.attributes import UNKNOWN, PersonAttributes, judge, without_head
 from detectors.perception.base import Image, Perceiver, Pixels, pixels, to_small_grey
 from detectors.perception.colours import Lighting
 from detectors.perception.face import FaceConfig, FaceDetector
@@ -36,7 +36,6 @@ from detectors.perception.persistence import (
     MATCH_IOU,
     SCORE_DECAY,
     continued,
-    cut_off,
     headless,
     iou,
     keepable,
@@ -171,7 +170,7 @@ class PeopleDetector(Perceiver):
         self._misses = np.zeros(0, np.int_)  # per person of the last report: runs in a row that missed them
         self._hits = np.zeros(0, np.int_)  # and runs that found them (by the detector or by their looks)
         self._parts = np.zeros(0, np.bool_)  # and whether each was first found as a part of a known one
-        self._headless = np.zeros(0)  # and the top of the box without a head each continues, NaN: none (persistence)
+        self._headless = np.zeros(0)  # and, for a box without a head, its whole person's top, else NaN (persistence)
         self.runs = 0  # how often the detectors actually ran (for benchmarks)
         self.tracks = AttributeTracks(cfg.attribute_window_frames)
         self._frame = 0  # frames observed
@@ -263,7 +262,7 @@ class PeopleDetector(Perceiver):
         self._misses = np.concatenate([np.zeros(len(fresh.persons), np.int_), misses[kept] + 1])
         ids = self.tracks.ids_for(self._frame, old.persons if old is not None else Detections.empty(), fresh.persons)
         cut = self.tracks.cut_at_top(self._frame, ids, fresh.persons.boxes)
-        self._headless[: len(ids)] = cut_off(self._headless[: len(ids)], cut, fresh.persons.boxes)
+        self._headless[: len(ids)] = np.fmin(self._headless[: len(ids)], cut)  # the higher whole top
         ids = np.concatenate([ids, self.tracks.ids[kept]])
         if old is None:
             looks = self.tracks.looked(self._frame, ids, fresh.persons.boxes, fresh.attributes)
@@ -279,12 +278,11 @@ class PeopleDetector(Perceiver):
             )
         attributes, faces = self._judge(image, carried, Lighting.of(image)) if len(kept) else ((), Detections.empty())
         everybody = Detections.concat(persons, carried)
+        looks = without_head(image, everybody.boxes, fresh.attributes + attributes, self._headless)
         report = PeopleReport(
             Detections.concat(others, persons, carried),
             everybody,
-            self.tracks.looked(
-                self._frame, ids, everybody.boxes, unmeasured(fresh.attributes + attributes, ~np.isnan(self._headless))
-            ),
+            self.tracks.looked(self._frame, ids, everybody.boxes, looks),
             Detections.concat(fresh.faces, faces),
             True,
             fresh.brightness,

@@ -146,12 +146,12 @@ def parts_of(old: Detections, new: Detections) -> NDArray[np.bool_]:
 
 
 def headless(old: Detections, old_tops: FloatArray, new: Detections) -> FloatArray:
-    """For each ``new`` person, whether it is a box without a head, whose looks are nobody's, as
-    the top (picture pixels) of the box without a head it continues, NaN for a box with a head: a
-    part of an ``old`` person (:func:`parts_of`) with its top ``HEADLESS_TOP`` of their height or
-    more under theirs (a box round their legs; its own top), or found again (much the same height)
-    as an old box that was (``old_tops`` not NaN; that box's first top), unless its top climbed
-    ``HEADLESS_TOP`` of the old box's height over that first top: it found the head again. The dark
+    """For each ``new`` person, whether it is a box without a head, as the top (picture pixels) of
+    the whole person it is a part of, NaN for a box with a head: a part of an ``old`` person
+    (:func:`parts_of`) with its top ``HEADLESS_TOP`` of their height or more under theirs (a box
+    round their legs: their top), or found again (much the same height) as an old box that was
+    (``old_tops`` not NaN: that whole person's top), unless its own top is back within
+    ``HEADLESS_TOP`` of the height from that top to its feet: it found the head again. The dark
     trousers of a cook whose white jacket blended into the white wall, boxed alone on one run after
     another, were a cook "without light work clothes" for 3 s (fresh compliant clip 24814); and a
     box of a walking cook cut at the chest, regaining the head a step at a time (92, 67, 30 px),
@@ -161,21 +161,16 @@ def headless(old: Detections, old_tops: FloatArray, new: Detections) -> FloatArr
     if not len(old) or not len(new):
         return out
     low = new.boxes[:, None, 1] - old.boxes[None, :, 1] >= HEADLESS_TOP * old.heights[None, :]
-    cut = (_part_pairs(old, new) & low).any(axis=1)
-    out[cut] = new.boxes[cut, 1]
+    pairs = _part_pairs(old, new) & low
+    cut = pairs.any(axis=1)
+    out[cut] = np.where(pairs, old.boxes[None, :, 1], np.inf)[cut].min(axis=1)
     if len(old_tops) == len(old):
         best, matched = best_match(old, new)
-        first = old_tops[best]
-        still = new.boxes[:, 1] > first - HEADLESS_TOP * old.heights[best]  # NaN: False
+        top = old_tops[best]
+        still = new.boxes[:, 1] - top >= HEADLESS_TOP * (new.boxes[:, 3] - top)  # NaN: False
         again = ~cut & matched & still & (MIN_KEPT_HEIGHT * new.heights < old.heights[best])
-        out[again] = first[again]
+        out[again] = top[again]
     return out
-
-
-def cut_off(tops: FloatArray, cut: NDArray[np.bool_], boxes: FloatArray) -> FloatArray:
-    """``tops`` (:func:`headless`) with the boxes ``cut`` marks (and not yet headless) headless
-    from their own top."""
-    return np.where(cut & np.isnan(tops), boxes[:, 1], tops)
 
 
 def _part_pairs(old: Detections, new: Detections) -> NDArray[np.bool_]:

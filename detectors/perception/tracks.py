@@ -21,6 +21,10 @@ them are the median of their last ``LOOKS`` measured looks within ``window`` fra
   ones: the second look comes 0.4 s later, not 2 s (tuning no_mask seed 34: the mask came off at
   39.8 s, was seen at 40.0 s, outvoted, and the next look came at 42.0 s). And a still cook is
   judged on one look every 2 s: a misread one no longer stands for 2 s alone.
+- So is a look that measured nothing at a person whose last verdict is under ``SUSPECT`` (a
+  hatless cook whose face went unfound): the rule's dwell waits for their next measured look.
+  A hatless cook measured on every other look, unmeasured on the look at 3.0 s into the dwell
+  and then not looked at for 2 s, alerted 3 s late (no_hat seed 19907).
 
 A track also remembers its person's boxes of the last ``TALL_FRAMES`` frames, so a box that lost
 the head a step at a time (each run's top a little lower than the last, the feet where they were)
@@ -40,6 +44,7 @@ from detectors.perception.persistence import HEADLESS_TOP, MATCH_IOU, MIN_KEPT_H
 LOOKS = 3  # the median of this many measured looks
 ATTRIBUTES = ("hat", "mask", "uniform")
 DISPUTE = 0.3  # a look this far from its person's verdict is disputed
+SUSPECT = 0.5  # and a look that measured nothing at a person whose last verdict is under this
 TALL_FRAMES = 10  # how long a track remembers its boxes (2 s at 5 fps)
 SAME_FEET = 0.05  # a box whose bottom is within this share of an earlier box's height stands where it stood
 
@@ -133,6 +138,7 @@ class AttributeTracks:
                 look, before = getattr(attrs, a), track.verdicts.get(a)
                 verdict = verdicts[a] = self._verdict(frame, track.looks[a], look)
                 if look is None or verdict is None:
+                    disputed |= before is not None and before < SUSPECT  # an offender unmeasured: look again soon
                     continue
                 disputed |= abs(look - verdict) >= DISPUTE or (before is not None and abs(look - before) >= DISPUTE)
                 track.verdicts[a] = verdict
@@ -141,24 +147,26 @@ class AttributeTracks:
         self.disputed = disputed
         return tuple(out)
 
-    def cut_at_top(self, frame: int, ids: NDArray[np.int_], boxes: FloatArray) -> NDArray[np.bool_]:
+    def cut_at_top(self, frame: int, ids: NDArray[np.int_], boxes: FloatArray) -> FloatArray:
         """For each box (of the persons ``ids`` on ``frame``, before :meth:`looked` records them),
         whether it is one of its person's boxes of the last ``TALL_FRAMES`` frames with the top
-        ``HEADLESS_TOP`` of it or more cut off and the feet where they were: YOLOX's box of a cook
-        walking past a colleague shrank from the top over three runs (169, 139, 114 px), each step
-        too small to be a box without a head by the last run's box alone, to the jacket's hem and
-        the dark trousers (uniform 0.23, a false no_uniform for 3 s: fresh stove seed 19903)."""
-        out = np.zeros(len(ids), np.bool_)
+        ``HEADLESS_TOP`` of it or more cut off and the feet where they were, as the highest such
+        box's top (NaN: none; see :func:`persistence.headless`): YOLOX's box of a cook walking past
+        a colleague shrank from the top over three runs (169, 139, 114 px), each step too small to
+        be a box without a head by the last run's box alone, to the jacket's hem and the dark
+        trousers (uniform 0.23, a false no_uniform for 3 s: fresh stove seed 19903)."""
+        out = np.full(len(ids), np.nan)
         for k, (i, box) in enumerate(zip(ids.tolist(), boxes, strict=True)):
             track = self._tracks.get(i)
             for seen, old in track.recent if track is not None else ():
                 height = old[3] - old[1]
-                out[k] |= bool(
+                if (
                     frame - seen <= TALL_FRAMES
                     and box[1] - old[1] >= HEADLESS_TOP * height
                     and box[3] - box[1] < MIN_KEPT_HEIGHT * height
                     and abs(box[3] - old[3]) <= SAME_FEET * height
-                )
+                ):
+                    out[k] = np.fmin(out[k], old[1])
         return out
 
     def _verdict(self, frame: int, looks: deque[tuple[int, float]], value: float | None) -> float | None:

@@ -6,7 +6,7 @@ import pytest
 from pytest import MonkeyPatch
 
 from detectors.perception import attributes
-from detectors.perception.attributes import judge
+from detectors.perception.attributes import UNKNOWN, PersonAttributes, judge, without_head
 from detectors.perception.colours import Lighting
 from detectors.perception.skin_face import skin_face
 from ingest.synthetic.people import draw_person, scale_at
@@ -78,8 +78,15 @@ def test_a_face_found_on_a_dark_jacket_is_no_face_and_the_mask_is_not_judged() -
     shoulders = (box[0], box[1] + 3.0 * u, box[2], box[3])
     jacket_face = (320 - 1.0 * u, shoulders[1] + 0.3 * u, 320 + 1.0 * u, shoulders[1] + 2.3 * u)
     lit = Lighting.of(img)
-    assert float((img[int(jacket_face[1]) : int(jacket_face[3]), int(jacket_face[0]) : int(jacket_face[2])].max(axis=2)
-                  < lit.dark_v).mean()) > 0.5  # the premise: that region is the dark jacket
+    assert (
+        float(
+            (
+                img[int(jacket_face[1]) : int(jacket_face[3]), int(jacket_face[0]) : int(jacket_face[2])].max(axis=2)
+                < lit.dark_v
+            ).mean()
+        )
+        > 0.5
+    )  # the premise: that region is the dark jacket
     a = judge(img, shoulders, jacket_face, lit)
     assert not a.face_found and a.mask is None
     # A real face found by the detector is kept.
@@ -95,7 +102,6 @@ def test_a_box_cut_at_the_shoulders_of_a_dark_jacket_judges_no_mask() -> None:
     for top in (2.9, 3.1, 3.3):  # just above, at and below the chin
         a = judge(img, (box[0], box[1] + top * u, box[2], box[3]), None, Lighting.of(img))
         assert a.mask is None or a.mask > 0.5
-
 
 
 def head(hat: bool) -> np.ndarray:
@@ -380,3 +386,40 @@ def test_a_strip_of_skin_colour_along_a_hats_band_is_no_forehead() -> None:
     assert face is None or face[1] >= 86, face  # the hat's band ends at y 87
     a = judge(img, person, None, lit)
     assert a.mask is None or a.mask > 0.5, a
+
+
+def test_a_box_without_a_head_is_judged_for_clothes_on_the_whole_persons_torso() -> None:
+    """No_uniform seed 20102: YOLOX boxed a cook in black from the chin down for seconds. The box
+    reaches the whole cook's torso, so the jacket is judged there (dark: no uniform); a box round
+    the legs of a cook in white (fresh compliant clip 24814) starts under it and says nothing."""
+    bg = scenes.kitchen(seed=3)
+    dark, (x1, top, x2, feet) = cook(bg, 320, 330, hat=True, mask=True, uniform=False)
+    white, _ = cook(bg, 320, 330, hat=True, mask=True, uniform=True)
+    h = feet - top
+    chin = np.array([[x1, top + 0.2 * h, x2, feet]])
+    legs = np.array([[x1, top + 0.55 * h, x2, feet]])
+    look = PersonAttributes(0.9, 0.9, 0.9, None, False)
+    tops = np.array([top])
+    assert without_head(dark, chin, (look,), np.array([np.nan])) == (look,)  # a box with a head: as judged
+    cut = without_head(dark, chin, (look,), tops)[0]
+    assert cut.hat is None and cut.mask is None and cut.uniform is not None and cut.uniform < 0.2
+    whole = without_head(white, chin, (look,), tops)[0]
+    assert whole.uniform is not None and whole.uniform > 0.8
+    assert without_head(dark, legs, (look,), tops) == (UNKNOWN,)
+
+
+def test_a_wide_box_with_no_face_found_has_no_clothes_judged(monkeypatch: MonkeyPatch) -> None:
+    """Compliant clip 25129: one box round a cook in white and the dark stove beside them (0.74
+    times as wide as tall), no face found; its middle half is mostly the stove (uniform 0.34)."""
+    bg = scenes.kitchen(seed=3)
+    img, (x1, y1, x2, y2) = cook(bg, 320, 330, hat=True, mask=True, uniform=True)
+    img[int(y1 + 0.3 * (y2 - y1)) : int(y2), int(x1 - 1.1 * (x2 - x1)) : int(x1)] = (30, 30, 30)  # the stove
+    wide = (x1 - 1.1 * (x2 - x1), y1, x2, y2)
+    lit = Lighting.of(img)
+    judged = judge(img, wide, None, lit)
+    assert judged.face is None and judged.uniform is None
+    monkeypatch.setattr(attributes, "MAX_UNFACED_WIDTH", 9.0)
+    misplaced = judge(img, wide, None, lit).uniform  # judged in the middle anyway: mostly the stove
+    assert misplaced is not None and misplaced < 0.5
+    narrow = judge(img, (x1, y1, x2, y2), None, lit)
+    assert narrow.uniform is not None and narrow.uniform > 0.8

@@ -44,13 +44,15 @@ def test_a_look_its_verdict_outvotes_is_disputed() -> None:
         disputed.append(tracks.disputed)
     # 0.2 against a verdict of 0.9 is; 0.1 makes the verdict 0.2 but differs from the last one (0.9);
     # 0.15 agrees; 0.95 against 0.15 is again
-    assert disputed == [False, False, True, True, False, True, False]
+    assert disputed == [False, False, True, True, False, True, True]  # None: the last verdict (0.15) offends
     # a still cook is looked at once a window: 0.9 against the last verdict (0.15, the median of
     # 0.1, 0.15 and 0.95) is disputed though it stands alone in the window
     tracks.looked(30, tracks.ids_for(30, box, box), box.boxes, (hat(0.9),))
     assert tracks.disputed
     tracks.looked(32, tracks.ids_for(32, box, box), box.boxes, (hat(0.88),))
     assert not tracks.disputed
+    tracks.looked(34, tracks.ids_for(34, box, box), box.boxes, (hat(None),))
+    assert not tracks.disputed  # unmeasured after a verdict that complies: nothing to hurry for
     tracks.reset()
     assert not tracks.disputed
 
@@ -92,15 +94,16 @@ def test_a_box_that_lost_the_head_step_by_step_is_cut_at_the_top() -> None:
     for frame, step in enumerate(steps, start=1):
         new = persons(step)
         ids = tracks.ids_for(frame, old, new)
-        cut.append(bool(tracks.cut_at_top(frame, ids, new.boxes)[0]))
+        cut.append(float(tracks.cut_at_top(frame, ids, new.boxes)[0]))
         tracks.looked(frame, ids, new.boxes, (UNKNOWN,))
         old = new
-    assert cut == [False, False, True, True]  # 33 px of 169 is not yet a quarter; 54 px is
+    assert np.isnan(cut[:2]).all()  # 33 px of 169 is not yet a quarter
+    assert cut[2:] == [72, 72]  # 54 px is: the box of the whole cook had its top at 72
     away = persons((263, 120, 318, 215))  # smaller, but the feet rose with the top: farther off
-    assert not tracks.cut_at_top(5, tracks.ids_for(5, old, away), away.boxes)[0]
+    assert np.isnan(tracks.cut_at_top(5, tracks.ids_for(5, old, away), away.boxes)[0])
     later = persons((267, 126, 327, 240))
-    assert tracks.cut_at_top(11, tracks.ids_for(11, old, later), later.boxes)[0]
-    assert not tracks.cut_at_top(12, tracks.ids_for(12, old, later), later.boxes)[0]  # the boxes of frame 1 forgotten
+    assert tracks.cut_at_top(11, tracks.ids_for(11, old, later), later.boxes)[0] == 72
+    assert np.isnan(tracks.cut_at_top(12, tracks.ids_for(12, old, later), later.boxes)[0])  # frame 1 forgotten
 
 
 def test_the_people_plugin_reports_the_median_of_a_moving_persons_looks(monkeypatch: pytest.MonkeyPatch) -> None:
