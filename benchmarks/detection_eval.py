@@ -14,7 +14,10 @@ the stove is left once they have walked out, up to 1.6 s later):
 - recall: scripted incidents that got an alert of their rule while true (or within 2 s after);
 - precision: alerts of a rule that match a true incident of that rule, over all its alerts in
   every scene (cross-type confusions count against the rule that fired);
-- latency: alert time minus the incident's start; the target is dwell + 2 s;
+- latency: alert time minus the incident's start; the target is dwell + 2 s. The script takes a
+  hat, mask or jacket off whether or not a colleague hides the cook, so the ``in view`` column
+  counts the hat / mask / clothes latency from the first frame the offender's head (torso) is
+  mostly uncovered (:mod:`eval_visibility`); the ``<=d+2`` column from the script's start;
 - false alerts per camera per 8-hour shift: compliant day scenes (cooks in full uniform, stove
   tended, bins closed), ``--shift-clips`` clips of 3 minutes each, every alert counted and scaled
   to 8 hours. Each clip starts a fresh pipeline, so warm-up is counted many times over (pessimistic).
@@ -57,12 +60,13 @@ class TypeScore:
     alerts: int = 0
     true_alerts: int = 0
     latencies: list[float] = field(default_factory=list)
+    view_latencies: list[float] = field(default_factory=list)  # from the offender in view (eval_visibility)
     misses: list[str] = field(default_factory=list)
     false_alerts: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, object]:
         dwell = CATALOG[self.rule].dwell_s
-        lat = sorted(self.latencies)
+        lat, seen = sorted(self.latencies), self.view_latencies
         return {
             "rule": self.rule,
             "incidents": self.incidents,
@@ -73,6 +77,8 @@ class TypeScore:
             "latency_max_s": max(lat) if lat else None,
             "dwell_s": dwell,
             "within_dwell_plus_2s": sum(v <= dwell + SLACK_S for v in lat) / len(lat) if lat else None,
+            "in_view_latency_median_s": float(np.median(seen)) if seen else None,
+            "in_view_within_dwell_plus_2s": sum(v <= dwell + SLACK_S for v in seen) / len(seen) if seen else None,
             "misses": self.misses,
             "false_alerts": self.false_alerts,
         }
@@ -85,13 +91,14 @@ def score(outcomes: list[Outcome], rules: list[str]) -> dict[str, TypeScore]:
         for rule, intervals in o.truth.items():
             if rule not in scores:
                 continue
-            for start, end in intervals:
+            for (start, end), seen in zip(intervals, o.in_view.get(rule, [s for s, _ in intervals]), strict=True):
                 hits = [t for r, t in o.alerts if r == rule and start <= t <= end + SLACK_S]
                 if rule == target or hits:  # scripted incidents always count; derived ones when seen
                     scores[rule].incidents += 1
                     if hits:
                         scores[rule].detected += 1
                         scores[rule].latencies.append(min(hits) - start)
+                        scores[rule].view_latencies.append(max(0.0, min(hits) - seen))
                     else:
                         scores[rule].misses.append(f"{o.kind} seed {o.seed} {start:.1f}-{end:.1f}s")
         for rule, t in o.alerts:
@@ -150,13 +157,14 @@ def main() -> None:
     cpu = sum(o.cpu_s for o in outcomes)
     print(
         f"\n{'rule':18s} {'incid':>5s} {'recall':>7s} {'alerts':>6s} {'precis':>7s} {'lat med':>7s} "
-        f"{'lat max':>7s} {'dwell':>5s} {'<=d+2':>6s}"
+        f"{'lat max':>7s} {'dwell':>5s} {'<=d+2':>6s} {'in view':>7s}"
     )
     for rule in all_rules:
         s = scores[rule].summary()
         print(
             f"{rule:18s} {s['incidents']:5d} {_f(s['recall'])} {s['alerts']:6d} {_f(s['precision'])} "
-            f"{_f(s['latency_median_s'])} {_f(s['latency_max_s'])} {s['dwell_s']:5.0f} {_f(s['within_dwell_plus_2s'])}"
+            f"{_f(s['latency_median_s'])} {_f(s['latency_max_s'])} {s['dwell_s']:5.0f} {_f(s['within_dwell_plus_2s'])} "
+            f"{_f(s['in_view_within_dwell_plus_2s'])}"
         )
     print(
         f"\ncompliant day footage: {len(compliant)} clips, {shift_s / 60:.0f} simulated minutes, "

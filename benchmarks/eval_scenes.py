@@ -16,6 +16,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from eval_visibility import in_view_from
+
 from core.contracts import Event, Frame
 from core.site import Site
 from detectors.handler import picture_of
@@ -194,6 +196,7 @@ class Outcome:
     seconds: float
     alerts: list[tuple[str, float]] = field(default_factory=list)  # (rule, alert time s)
     truth: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    in_view: dict[str, list[float]] = field(default_factory=dict)  # per truth interval: its offender in view from
     frames: int = 0
     cpu_s: float = 0.0
 
@@ -204,7 +207,9 @@ def run(sc: Scenario) -> Outcome:
     assert found is not None
     pipeline = CameraPipeline("cam", *found)
     base = NIGHT_MS if sc.night else DAY_MS
-    out = Outcome(sc.kind, sc.seed, sc.url, sc.quality, sc.seconds, truth=truth_intervals(sc))
+    truth = truth_intervals(sc)
+    in_view = {rule: [in_view_from(spec, rule, s, e) for s, e in runs] for rule, runs in truth.items()}
+    out = Outcome(sc.kind, sc.seed, sc.url, sc.quality, sc.seconds, truth=truth, in_view=in_view)
     for _, frame in jpeg_frames(spec, sc.seconds, sc.quality, base):
         t0 = time.process_time()
         events: list[Event] = pipeline.process(frame, picture_of(frame))
