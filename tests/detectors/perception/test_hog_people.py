@@ -38,8 +38,8 @@ def test_unseen_drops_hog_boxes_that_are_yolox_persons() -> None:
 
 def test_the_people_plugin_adds_a_cook_only_hog_saw_and_judges_them() -> None:
     img = dark_cook(250)
-    assert not len(PeopleDetector().detect(img).persons)  # off by default
-    report = PeopleDetector(PeopleConfig(hog=HogConfig(enabled=True))).detect(img)
+    assert not len(PeopleDetector(PeopleConfig(hog=HogConfig(enabled=False))).detect(img).persons)  # YOLOX alone
+    report = PeopleDetector().detect(img)  # HOG is on by default
     assert len(report.persons) == 1
     look = report.attributes[0]
     assert look.face is not None and look.uniform is not None and look.uniform < 0.2  # dark clothes
