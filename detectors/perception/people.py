@@ -215,7 +215,8 @@ class PeopleDetector(Perceiver):
             previous = self._last
             known = previous.persons if previous is not None else None
             decay = SCORE_DECAY * min(1.0, self._since / cfg.score_decay_frames)
-            fresh = self.detect(picture, self.gate.change_box if second_look else None, known, decay)
+            hog = (known is not None and len(known) > 0) or self.gate.reason != "refresh"  # not on an empty refresh
+            fresh = self.detect(picture, self.gate.change_box if second_look else None, known, decay, hog)
             thumb = to_small_grey(image, RELOCATE_WIDTH)[0] if cfg.relocate_missed else None
             self._last, missed = self._keep_still(fresh, picture, thumb, self._since)
             self._seen = thumb
@@ -316,6 +317,7 @@ class PeopleDetector(Perceiver):
         zoom: tuple[float, float, float, float] | None = None,
         known: Detections | None = None,
         decay: float = SCORE_DECAY,
+        hog: bool = True,
     ) -> PeopleReport:
         """Run every detector on ``image`` (no gate; memory only through ``known``). With ``zoom``
         (a box of the picture where something changed), a frame in which nobody is found gets a
@@ -323,7 +325,7 @@ class PeopleDetector(Perceiver):
         letterboxed 16:9 frame. With ``known`` (the persons of the last run), a person scored
         under the objects' ``min_score`` but at least ``track_min_score`` is kept where it
         continues one of them, and every person found again keeps their score less ``decay``
-        (:func:`detectors.perception.persistence.confirmed`)."""
+        (:func:`detectors.perception.persistence.confirmed`). ``hog``: HOG may look, when due."""
         floor = self.config.track_min_score if known is not None and len(known) else None
         objects = self.objects.detect(image, floor)
         sure = objects.scores >= self.config.objects.min_score
@@ -339,7 +341,7 @@ class PeopleDetector(Perceiver):
         persons = objects[objects.labels == "person"]
         lit = Lighting.of(image)
         attributes, faces = self._judge(image, persons, lit)
-        if self.hog is not None and self._frame - self._hog_frame >= self.config.hog.every_frames:
+        if hog and self.hog is not None and self._frame - self._hog_frame >= self.config.hog.every_frames:
             self._hog_frame = self._frame
             extra = unseen(self.hog.detect(image), persons)
             more = self._judge(image, extra, lit)[0] if len(extra) else ()

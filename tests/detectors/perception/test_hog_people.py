@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from detectors.detections import Detections
+from detectors.perception.gate import GateConfig
 from detectors.perception.hog_people import HogConfig, HogPeople, unseen
 from detectors.perception.people import PeopleConfig, PeopleDetector
 from tests.detectors import scenes
@@ -63,3 +64,17 @@ def test_hog_runs_at_most_every_few_frames(monkeypatch: pytest.MonkeyPatch) -> N
         people._frame = frame
         people.detect(img)
     assert calls == [1, 6, 11]
+
+
+def test_an_empty_kitchens_safety_net_run_does_not_pay_for_hog(monkeypatch: pytest.MonkeyPatch) -> None:
+    people = PeopleDetector(PeopleConfig(gate=GateConfig(refresh_frames=5, refresh_max_frames=5), relook_frames=()))
+    calls: list[int] = []
+    assert people.hog is not None
+    monkeypatch.setattr(people.hog, "detect", lambda image: calls.append(people._frame) or Detections.empty())
+    empty = scenes.roundtrip(scenes.kitchen())
+    for _ in range(21):  # the gate's safety net opens every 5 frames on the unchanged picture
+        people.observe(empty)
+    assert people.runs >= 4  # YOLOX still looks at every safety-net run
+    assert calls == [1]  # HOG only at the start
+    people.observe(dark_cook(250))  # a change: HOG looks again
+    assert calls == [1, 22]
