@@ -98,7 +98,11 @@ UNKNOWN = PersonAttributes(None, None, None, None, False)
 
 
 def without_head(
-    image: Image, boxes: NDArray[np.float64], looks: tuple[PersonAttributes, ...], tops: NDArray[np.float64]
+    image: Image,
+    boxes: NDArray[np.float64],
+    looks: tuple[PersonAttributes, ...],
+    tops: NDArray[np.float64],
+    lit: Lighting,
 ) -> tuple[PersonAttributes, ...]:
     """``looks`` with those of boxes without a head (``tops``: the top of the whole person each is
     a part of, NaN for a box with a head) replaced by the clothes alone, on the whole person's
@@ -107,7 +111,6 @@ def without_head(
     cook's legs holds their trousers, which say nothing of the jacket (fresh compliant clip 24814)."""
     if np.isnan(tops).all():
         return looks
-    lit = Lighting.of(image)
     out = []
     for box, look, top in zip(boxes, looks, tops.tolist(), strict=True):
         if np.isnan(top):

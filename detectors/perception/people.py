@@ -277,9 +277,9 @@ class PeopleDetector(Perceiver):
                 carried.scores,
                 carried.labels,
             )
-        attributes, faces = self._judge(image, carried, Lighting.of(image)) if len(kept) else ((), Detections.empty())
-        everybody = Detections.concat(persons, carried)
-        looks = without_head(image, everybody.boxes, fresh.attributes + attributes, self._headless)
+        lit, everybody = Lighting.of(image), Detections.concat(persons, carried)
+        attributes, faces = self._judge(image, carried, lit) if len(kept) else ((), Detections.empty())
+        looks = without_head(image, everybody.boxes, fresh.attributes + attributes, self._headless, lit)
         report = PeopleReport(
             Detections.concat(others, persons, carried),
             everybody,
