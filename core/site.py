@@ -120,6 +120,20 @@ class CustomModelConfig(BaseModel):
         return (self.input_size, self.input_size) if isinstance(self.input_size, int) else self.input_size
 
 
+class PerceptionSettings(_Strict):
+    """How a camera's perception plugins run, where the defaults do not suit it (CPU is short, or
+    the people detector misses its cooks)."""
+
+    hog_people: bool = Field(
+        True,
+        description="HOG person proposals beside YOLOX: finds cooks YOLOX misses, costs CPU on busy kitchens "
+        "(about 25 ms a look, ~5 ms a frame at one look in 5 frames; nothing on a static kitchen).",
+    )
+    hog_every_frames: int = Field(
+        5, ge=1, le=100, description="HOG looks at most once in this many frames (5: once a second at 5 fps)."
+    )
+
+
 class Camera(_Strict):
     id: str = Field(pattern=_ID)
     name: str = Field(min_length=1, max_length=100)
@@ -129,6 +143,9 @@ class Camera(_Strict):
     zones: list[Zone] = Field(default_factory=list)
     rules: dict[str, RuleSettings] = Field(default_factory=dict)
     models: list[str] = Field(default_factory=list, description="Names of site models run on this camera.")
+    perception: PerceptionSettings = Field(
+        default_factory=PerceptionSettings, description="Per-camera settings of the perception plugins."
+    )
     slot: int | None = Field(
         default=None,
         ge=0,

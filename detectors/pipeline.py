@@ -14,7 +14,7 @@ from prometheus_client import Histogram
 
 from core.contracts import Event, Frame
 from core.schedule import Schedule
-from core.site import Camera, CustomModelConfig, EffectiveRule, School, effective_rule
+from core.site import Camera, CustomModelConfig, EffectiveRule, PerceptionSettings, School, effective_rule
 from detectors import metrics
 from detectors.detections import PixelZone
 from detectors.perception import registry as perception
@@ -66,6 +66,7 @@ class CameraPipeline:
         self._results: dict[str, tuple[tuple[int, int], object]] = {}  # each plugin's last, by picture size
         self._zone_cache: tuple[int, int, dict[str, PixelZone]] | None = None
         self._models: tuple[CustomModelConfig, ...] = ()
+        self._perception: PerceptionSettings | None = None  # the camera's, as the plugins were built with
         # (school id, a machine kept an old school's key, each rule's machines): see _rule_plan
         self._plan: tuple[str, bool, list[tuple[Rule, list[tuple[str | None, IncidentMachine]]]]] | None = None
         self.configure(school, camera, models)
@@ -74,7 +75,9 @@ class CameraPipeline:
         self, school: School | None, camera: Camera | None, models: Sequence[CustomModelConfig] = ()
     ) -> None:
         """Apply new site settings. Incidents whose rule or zone disappeared are closed.
-        ``models`` are the site's own ONNX detectors this camera runs (bring your own model)."""
+        ``models`` are the site's own ONNX detectors this camera runs (bring your own model).
+        Perception plugins keep their memory, but for those built anew because their settings
+        changed (other models; other ``camera.perception`` for the people detector)."""
         if camera is not None and camera.id != self.camera_id:
             raise ValueError(f"pipeline of camera {self.camera_id!r} given settings of {camera.id!r}")
         self.school, self.camera = school, camera
@@ -98,11 +101,17 @@ class CameraPipeline:
         if tuple(models) != self._models:  # other models: build the plugin anew
             self._models = tuple(models)
             self._perceivers.pop(CustomModels.key, None)
+        shaping = camera.perception if camera is not None else PerceptionSettings()
+        if shaping != self._perception:  # other perception settings: build the plugins they shape anew
+            self._perception = shaping
+            for key in perception.CONFIGURED:
+                self._perceivers.pop(key, None)
+                self._results.pop(key, None)
         for key in needed - set(self._perceivers):
             if key == CustomModels.key:  # the models read above: the file is not read again
                 self._perceivers[key] = CustomModels(models=available)
             else:
-                self._perceivers[key] = perception.create(key)
+                self._perceivers[key] = perception.create(key, shaping)
         for key in set(self._perceivers) - needed:
             del self._perceivers[key]
         for key in set(self._results) - set(self._perceivers):
