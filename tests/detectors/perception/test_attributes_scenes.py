@@ -126,3 +126,17 @@ def test_a_strip_of_skin_colour_along_a_hats_band_is_no_forehead() -> None:
     assert face is None or face[1] >= 86, face  # the hat's band ends at y 87
     a = judge(img, person, None, lit)
     assert a.mask is None or a.mask > 0.5, a
+
+
+def test_a_masked_faces_eyes_strip_is_not_the_whole_face() -> None:
+    """Fresh displaced scene 20100 at 39.4 s (HOG off): a small masked cook; the skin found is the
+    strip between hat and mask, 13x8 px. Taken for the whole face, its "lower half" was the eyes:
+    mask 0.14-0.29 for 1.2 s. Skin cut short by a mask makes a face as tall as wide."""
+    url = "synthetic://kitchen?seed=20100&people=3&stove=1&pose=1&clutter=1&noise=1&exposure=0.91&script=displaced@37.5+25"
+    img = next(img for _, img in frames(url, 39.6, start=39.4, quality=50))
+    person = (208.0, 34.0, 273.0, 221.0)
+    lit = Lighting.of(img)
+    face = skin_face(img, person, lit)
+    assert face is not None and face[3] - face[1] >= 0.9 * (face[2] - face[0]), face
+    a = judge(img, person, None, lit)
+    assert a.mask is not None and a.mask > 0.5, a
