@@ -16,8 +16,9 @@ the stove is left once they have walked out, up to 1.6 s later):
   every scene (cross-type confusions count against the rule that fired);
 - latency: alert time minus the incident's start; the target is dwell + 2 s. The script takes a
   hat, mask or jacket off whether or not a colleague hides the cook, so the ``in view`` column
-  counts the hat / mask / clothes latency from the first frame the offender's head (torso) is
-  mostly uncovered (:mod:`eval_visibility`); the ``<=d+2`` column from the script's start;
+  counts the hat / mask / clothes latency from the first frame from which the offender's head
+  (torso) stays mostly uncovered for the rule's dwell (:mod:`eval_visibility`); the ``<=d+2``
+  column from the script's start;
 - false alerts per camera per 8-hour shift: compliant day scenes (cooks in full uniform, stove
   tended, bins closed), ``--shift-clips`` clips of 3 minutes each, every alert counted and scaled
   to 8 hours. Each clip starts a fresh pipeline, so warm-up is counted many times over (pessimistic).

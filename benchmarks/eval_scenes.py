@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eval_visibility import in_view_from
 
+from core.catalog import CATALOG
 from core.contracts import Event, Frame
 from core.site import Site
 from detectors.handler import picture_of
@@ -208,7 +209,9 @@ def run(sc: Scenario) -> Outcome:
     pipeline = CameraPipeline("cam", *found)
     base = NIGHT_MS if sc.night else DAY_MS
     truth = truth_intervals(sc)
-    in_view = {rule: [in_view_from(spec, rule, s, e) for s, e in runs] for rule, runs in truth.items()}
+    in_view = {
+        rule: [in_view_from(spec, rule, s, e, CATALOG[rule].dwell_s) for s, e in runs] for rule, runs in truth.items()
+    }
     out = Outcome(sc.kind, sc.seed, sc.url, sc.quality, sc.seconds, truth=truth, in_view=in_view)
     for _, frame in jpeg_frames(spec, sc.seconds, sc.quality, base):
         t0 = time.process_time()

@@ -1,9 +1,11 @@
 """When a scripted offender can be seen: the script takes cook 0's hat, mask or jacket off
 whatever is in front of them, and a cook hidden behind a colleague (drawn after them, nearer the
 camera) shows nothing a detector could judge. Latency "from the incident in view" counts from
-the first frame on which most of the part judged (the head for hat and mask, the torso for
-clothes) is not covered by a nearer cook, in the scene's reference geometry
-(:func:`ingest.synthetic.people.draw_person`'s proportions)."""
+the first frame from which most of the part judged (the head for hat and mask, the torso for
+clothes) stays uncovered by nearer cooks for the rule's whole dwell, in the scene's reference
+geometry (:func:`ingest.synthetic.people.draw_person`'s proportions): a rule alerts only on an
+offence seen for its dwell, and an offender who shows their bare face for 2.6 s and then walks
+behind a colleague for 6 s (no_mask 20201) cannot be alerted on before they come out again."""
 
 import cv2
 import numpy as np
@@ -54,13 +56,20 @@ def offender_hidden(spec: SyntheticSpec, t: float, part: str) -> bool:
     return cv2.countNonZero(cv2.bitwise_and(mine, front)) >= HIDDEN_SHARE * own
 
 
-def in_view_from(spec: SyntheticSpec, rule: str, start_s: float, end_s: float) -> float:
-    """The first frame time in [start_s, end_s) at which the offender of ``rule`` is in view
-    (``start_s`` for rules without an offender's part, ``end_s`` when never)."""
+def in_view_from(spec: SyntheticSpec, rule: str, start_s: float, end_s: float, dwell_s: float = 0.0) -> float:
+    """The first frame time in [start_s, end_s) from which the offender of ``rule`` stays in view
+    on every frame for ``dwell_s`` (or up to ``end_s``); ``start_s`` for rules without an
+    offender's part, ``end_s`` when never."""
     part = PART_OF.get(rule)
     if part is None:
         return start_s
-    for i in range(round(start_s * FPS), round(end_s * FPS)):
-        if not offender_hidden(spec, i / FPS, part):
-            return i / FPS
-    return end_s
+    first, last = round(start_s * FPS), round(end_s * FPS)
+    run_from: int | None = None
+    for i in range(first, last):
+        if offender_hidden(spec, i / FPS, part):
+            run_from = None
+            continue
+        run_from = i if run_from is None else run_from
+        if (i + 1 - run_from) >= dwell_s * FPS:
+            return run_from / FPS
+    return end_s if run_from is None else run_from / FPS

@@ -40,3 +40,15 @@ def test_in_view_from_waits_for_the_offender() -> None:
     assert in_view_from(spec, "stove_unattended", 27.2, 42.2) == 27.2  # no offender to see
     alone = parse_synthetic_url(URL.replace("people=2", "people=1") + "&script=no_hat@27.1+15")
     assert in_view_from(alone, "no_chef_hat", 27.2, 42.2) == 27.2
+
+
+def test_in_view_for_a_dwell_skips_a_glimpse() -> None:
+    """The bare face shows for about 2.6 s from 24.6 s, then cook 0 walks behind cook 1 until
+    ~33.6 s: a 3 s dwell cannot be met before they come out again."""
+    spec = parse_synthetic_url(URL + "&script=no_mask@24.5+15")
+    glimpse = in_view_from(spec, "no_mask", 24.6, 39.6)
+    assert glimpse < 27.0
+    seen = in_view_from(spec, "no_mask", 24.6, 39.6, 3.0)
+    assert seen > 33.0
+    assert all(not offender_hidden(spec, seen + i / 5, "head") for i in range(15))
+    assert in_view_from(spec, "no_mask", 24.6, 25.6, 3.0) == in_view_from(spec, "no_mask", 24.6, 25.6)
