@@ -98,8 +98,9 @@ def score(outcomes: list[Outcome], rules: list[str]) -> dict[str, TypeScore]:
                     scores[rule].incidents += 1
                     if hits:
                         scores[rule].detected += 1
-                        scores[rule].latencies.append(min(hits) - start)
-                        scores[rule].view_latencies.append(max(0.0, min(hits) - seen))
+                        # to the millisecond: 36.2 - 31.2 is 5.000000000000004 in floats, not over d+2
+                        scores[rule].latencies.append(round(min(hits) - start, 3))
+                        scores[rule].view_latencies.append(round(max(0.0, min(hits) - seen), 3))
                     else:
                         scores[rule].misses.append(f"{o.kind} seed {o.seed} {start:.1f}-{end:.1f}s")
         for rule, t in o.alerts:

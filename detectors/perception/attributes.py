@@ -11,7 +11,8 @@ from the person box and, when one is found, the face box:
 - hat: share of light, unsaturated pixels in the band just above the face (hair or bare head is
   dark or skin-coloured; a white hat or cap is light), or, for a face estimated from skin, in
   the middle of the box's top rows when that is more (a skin blob on the background must not
-  hide a hat; a face BlazeFace found is the person's, and the box's top may be a colleague's hat);
+  hide a hat; a face BlazeFace found is the person's, and the box's top may be a colleague's hat).
+  With no face at all, a hair-dark crown over a lit head is a bare head (a head from behind);
 - mask: share of the lower face's lit pixels that are not skin-coloured (a blue/white mask covers
   it; lips and chin do not count as covered, and dark pixels, a beard or a jacket under a face
   placed too low, count neither way);
@@ -81,6 +82,12 @@ CLOTH_RUN = 0.25
 MIN_CLOTH_ROW = 0.6
 MIN_SKIN_ROW = 0.4
 WHITE_MAX_SATURATION = 40
+# With no face found, a crown at least MIN_CROWN_HAIR hair-dark, between sides of the box under
+# MAX_SIDE_DARK dark (the wall beside a head, not a dark door behind a hat) and over a lit head
+# (under MAX_FACE_DARK dark: a face or a mask, not a dark jacket's shoulders) is a bare head.
+MIN_CROWN_HAIR = 0.6
+MAX_SIDE_DARK = 0.5
+HEAD_UNDER = (0.1, 0.18)  # rows of a bare head's box under its hair (eyes, mask), in box heights
 TORSO = (0.3, 0.55)  # rows of a person box judged for light work clothes, in box heights from its top
 MAX_UNFACED_WIDTH = 0.7  # a box wider than this share of its height, with no face found, has no torso judged
 
@@ -150,6 +157,28 @@ def _lit(image: Image, face: Box | None, lit: Lighting) -> Box | None:
     if region.size and float((region.max(axis=2) < lit.dark_v).mean()) > MAX_FACE_DARK:
         return None
     return face
+
+
+def _bare_crown(image: Image, person: Box, lit: Lighting) -> float | None:
+    """The light share of a bare head's crown (hair, low) when the box's top is one: hair-dark in
+    the middle, not at the sides, over a lit face or mask; None otherwise. A head seen from behind,
+    or a masked bare head in dim light whose eyes strip lost skin's colour to JPEG, has no face to
+    place a hat's band above (fresh no_hat 20210: no hat verdict for 4.6 s)."""
+    x1, y1, x2, y2 = person
+    pw, ph = x2 - x1, y2 - y1
+    rows = (y1 + CROWN[0] * ph, y1 + CROWN[1] * ph)
+    middle = crop(image, x1 + 0.4 * pw, rows[0], x2 - 0.4 * pw, rows[1])
+    sides = [crop(image, x1, rows[0], x1 + 0.15 * pw, rows[1]), crop(image, x2 - 0.15 * pw, rows[0], x2, rows[1])]
+    under = crop(image, x1 + 0.4 * pw, y1 + HEAD_UNDER[0] * ph, x2 - 0.4 * pw, y1 + HEAD_UNDER[1] * ph)
+    if min(middle.size, under.size, *(side.size for side in sides)) < 12 * 3:
+        return None
+
+    def dark(region: Image) -> float:
+        return float((region.max(axis=2) < lit.dark_v).mean())
+
+    if dark(middle) < MIN_CROWN_HAIR or dark(under) > MAX_FACE_DARK or max(map(dark, sides)) > MAX_SIDE_DARK:
+        return None
+    return _fraction(light_mask(middle, lit))
 
 
 def _fraction(mask: BoolImage) -> float | None:
@@ -279,8 +308,11 @@ def judge(image: Image, person: Box, face: Box | None, lit: Lighting) -> PersonA
         # No face to say where in a wide box the person stands: its middle may be beside them
         # (one box round a cook and the dark stove beside them, uniform 0.34: compliant clip 25129).
         uniform = None
-    if face is None or y1 <= 1:  # no face seen, or the head is cut by the top edge
+    if y1 <= 1:  # the head is cut by the top edge
         return PersonAttributes(None, None, uniform, None, False)
+    if face is None:  # no face seen: only a bare crown says anything of the hat
+        crowned = _bare_crown(image, person, lit) if pw <= MAX_UNFACED_WIDTH * ph else None
+        return PersonAttributes(crowned, None, uniform, None, False)
     fx1, fy1, fx2, fy2 = face
     fw, fh = fx2 - fx1, fy2 - fy1
     # The crown: the middle fifth of the box's top rows, a hat's top or the hair. A face estimated

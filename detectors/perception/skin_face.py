@@ -35,11 +35,12 @@ HAIR_ROWS = 4  # rows under a skin row looked at for hair (the head's outline is
 # a face's top row at least this share dark are hair, not forehead (an eyebrow darkens one row).
 UNDER_HAIR = 0.3
 MAX_HAIR_IN_FACE = 0.6  # an estimated face's top is moved down under hair by at most this share of its height
-# Skin at least this share of its width tall reaches the chin (a bare face is about 1.2 times as
-# tall as wide); shorter skin is cut by a mask and the face is taken as tall as wide. At 0.6, the
-# eyes strip of a small masked face (13x8 px) was the whole face and its "lower half" the eyes:
-# mask 0.14-0.29 for 1.2 s (fresh displaced scene 20100 at 38.6 s, HOG off).
-MIN_CHIN_HEIGHT = 0.9
+# A face is at least this share of its person box's width tall (hairline to chin: 1.2 of a head's
+# 1.5 in a box 4 wide, arms beside). Skin narrower than the head (the eyes strip of a small masked
+# face, split at an eye: 13x8 px in a box 65 wide) gave a face as short as itself, and its "lower
+# half" was the eyes: mask 0.14-0.29 for 1.2 s (fresh displaced scene 20100 at 38.6 s, HOG off).
+# Bare faces' skin is 0.7-0.8 of its width tall (fresh no_mask 20203), so its height stands.
+MIN_FACE_HEIGHT = 0.25
 
 
 def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
@@ -99,7 +100,7 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
     bh = bottom - by
     # Skin reaching round a mask to the chin gives the face's height; a blob cut short by the
     # mask (forehead and eyes only) does not, and a face is about as tall as wide from the hairline.
-    fh = min(float(bh), 1.3 * bw) if bh >= MIN_CHIN_HEIGHT * bw else float(bw)
+    fh = max(min(float(bh), 1.3 * bw) if bh >= 0.6 * bw else float(bw), MIN_FACE_HEIGHT * pw)
     below = _under_hair(dark, by, bx, bw, fh)  # a face does not start in the hair
     if below is None:
         return None  # hair and its outline, no face

@@ -285,3 +285,31 @@ def test_a_wide_box_with_no_face_found_has_no_clothes_judged(monkeypatch: Monkey
     assert misplaced is not None and misplaced < 0.5
     narrow = judge(img, (x1, y1, x2, y2), None, lit)
     assert narrow.uniform is not None and narrow.uniform > 0.8
+
+
+def test_a_bare_crown_says_no_hat_without_a_face(monkeypatch: MonkeyPatch) -> None:
+    """With no face found at all (a head from behind, an eyes strip without skin's colour), a
+    hair-dark crown over a lit head reads as a bare head; a hat's crown is not read as one (a box's
+    top may be a colleague's hat behind the person), so no verdict."""
+    monkeypatch.setattr(attributes, "skin_face", lambda *_: None)
+    for hat in (False, True):
+        img, box = cook(scenes.kitchen(seed=2), 320, 330, hat=hat, mask=True, uniform=True)
+        a = judge(img, box, None, Lighting.of(img))
+        assert a.face is None and a.mask is None
+        assert (a.hat is None) if hat else (a.hat is not None and a.hat < 0.2), (hat, a)
+
+
+def test_a_dark_crown_without_a_head_under_it_is_no_bare_head(monkeypatch: MonkeyPatch) -> None:
+    """A box from a dark jacket's shoulders down is dark under its "crown" too; a dark door behind
+    a hatted head's loose box is dark beside the head as well: neither is judged for a hat."""
+    monkeypatch.setattr(attributes, "skin_face", lambda *_: None)
+    img, box = cook(scenes.kitchen(seed=2), 320, 330, hat=True, mask=True, uniform=False)
+    x1, y1, x2, y2 = box
+    shoulders = (x1, y1 + 0.3 * (y2 - y1), x2, y2)
+    assert judge(img, shoulders, None, Lighting.of(img)).hat is None
+    background = scenes.kitchen(seed=2)
+    cv2.rectangle(background, (240, 40), (400, 130), (30, 30, 30), -1)  # a dark cabinet above the hat
+    img, box = cook(background, 320, 330, hat=True, mask=True, uniform=True)
+    loose = (box[0], box[1] - 0.1 * (box[3] - box[1]), box[2], box[3])
+    hat = judge(img, loose, None, Lighting.of(img)).hat
+    assert hat is None or hat > 0.5

@@ -131,12 +131,22 @@ def test_a_strip_of_skin_colour_along_a_hats_band_is_no_forehead() -> None:
 def test_a_masked_faces_eyes_strip_is_not_the_whole_face() -> None:
     """Fresh displaced scene 20100 at 39.4 s (HOG off): a small masked cook; the skin found is the
     strip between hat and mask, 13x8 px. Taken for the whole face, its "lower half" was the eyes:
-    mask 0.14-0.29 for 1.2 s. Skin cut short by a mask makes a face as tall as wide."""
+    mask 0.14-0.29 for 1.2 s. A face is at least a quarter of its person's box width tall."""
     url = "synthetic://kitchen?seed=20100&people=3&stove=1&pose=1&clutter=1&noise=1&exposure=0.91&script=displaced@37.5+25"
     img = next(img for _, img in frames(url, 39.6, start=39.4, quality=50))
     person = (208.0, 34.0, 273.0, 221.0)
     lit = Lighting.of(img)
     face = skin_face(img, person, lit)
-    assert face is not None and face[3] - face[1] >= 0.9 * (face[2] - face[0]), face
+    assert face is not None and face[3] - face[1] >= 0.25 * (person[2] - person[0]), face
     a = judge(img, person, None, lit)
     assert a.mask is not None and a.mask > 0.5, a
+
+
+def test_a_masked_bare_head_in_dim_light_reads_from_its_crown() -> None:
+    """Fresh no_hat 20210 at 38.0 s: dim light (exposure 0.77), a bare head with a mask; the two or
+    three rows of eyes between hair and mask lose skin's colour to JPEG, and BlazeFace finds no
+    face: no hat verdict for 4.6 s. The hair-dark crown over the lit mask is a bare head."""
+    url = "synthetic://kitchen?seed=20210&people=1&stove=1&pose=1&clutter=0&noise=1&exposure=0.77&script=no_hat@37.9+15"
+    img = next(img for _, img in frames(url, 38.2, start=38.0, quality=70))
+    a = judge(img, (352.0, 82.0, 420.0, 246.0), None, Lighting.of(img))
+    assert a.hat is not None and a.hat < 0.2, a
