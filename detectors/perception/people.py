@@ -14,9 +14,8 @@ person who stands still makes no further change, so one miss would otherwise bli
 until the gate's 30 s safety net. A kept person is judged again on the new picture. Each person
 is a track across runs, and the attributes reported are the median of their last looks
 (:mod:`.tracks`), so one misread look does not stand alone. A person in view is looked at again
-every 2 s, sooner when their head changed (a mask pulled down by a still cook is too small a
-change for the gate: :mod:`.head_change`), 0.4 s after a look their verdict outvoted; HOG looks
-for people YOLOX misses (:mod:`.hog_people`)."""
+every 2 s, sooner when their head changed (a mask pulled down by a still cook is too small for
+the gate: :mod:`.head_change`), 0.4 s after an outvoted look; :mod:`.hog_people` finds more."""
 
 from dataclasses import dataclass, replace
 
@@ -101,7 +100,8 @@ class PeopleConfig(BaseModel):
         default=5,
         ge=0,
         description="A person the detector misses on a run is kept while the picture under them has not changed, "
-        "for at most this many runs in a row (0: never): nobody leaves without the pixels changing.",
+        "for at most this many runs in a row (0: never): nobody leaves without the pixels changing. At 15, "
+        "kept boxes misread: 3 false alerts in 2 h of compliant clips (set 20200, for no_mask 20207 +3.4 s, not +5.2).",
     )
     attribute_window_frames: int = Field(
         default=6,
