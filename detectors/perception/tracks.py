@@ -154,18 +154,18 @@ class AttributeTracks:
         box's top (NaN: none; see :func:`persistence.headless`): YOLOX's box of a cook walking past
         a colleague shrank from the top over three runs (169, 139, 114 px), each step too small to
         be a box without a head by the last run's box alone, to the jacket's hem and the dark
-        trousers (uniform 0.23, a false no_uniform for 3 s: fresh stove seed 19903)."""
+        trousers (uniform 0.23, a false no_uniform for 3 s: fresh stove seed 19903).
+        Only the boxes since the person's feet were last elsewhere count: a cook who walked up to
+        the camera, then boxed from the cap to the chest, had the bottom of a box of 2 s before,
+        when they stood further back, and "lost their head" for 5 s (fresh no_hat 20305)."""
         out = np.full(len(ids), np.nan)
         for k, (i, box) in enumerate(zip(ids.tolist(), boxes, strict=True)):
             track = self._tracks.get(i)
-            for seen, old in track.recent if track is not None else ():
+            for seen, old in reversed(track.recent) if track is not None else ():
                 height = old[3] - old[1]
-                if (
-                    frame - seen <= TALL_FRAMES
-                    and box[1] - old[1] >= HEADLESS_TOP * height
-                    and box[3] - box[1] < MIN_KEPT_HEIGHT * height
-                    and abs(box[3] - old[3]) <= SAME_FEET * height
-                ):
+                if frame - seen > TALL_FRAMES or abs(box[3] - old[3]) > SAME_FEET * height:
+                    break
+                if box[1] - old[1] >= HEADLESS_TOP * height and box[3] - box[1] < MIN_KEPT_HEIGHT * height:
                     out[k] = np.fmin(out[k], old[1])
         return out
 

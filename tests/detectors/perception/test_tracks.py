@@ -106,6 +106,22 @@ def test_a_box_that_lost_the_head_step_by_step_is_cut_at_the_top() -> None:
     assert np.isnan(tracks.cut_at_top(12, tracks.ids_for(12, old, later), later.boxes)[0])  # frame 1 forgotten
 
 
+def test_a_box_cut_at_the_bottom_after_walking_up_is_not_cut_at_the_top() -> None:
+    """Fresh no_hat 20305: a hatless cook walked up to the camera (feet 260 -> 360); YOLOX then
+    boxed them from the head to the chest, its bottom where their feet had been 1 s before. The
+    boxes since their feet moved say the head is at the box's top."""
+    tracks = AttributeTracks(window=6)
+    steps = [(370, 51, 446, 260), (365, 90, 458, 310), (361, 117, 470, 360), (362, 124, 461, 260)]
+    old, cut = Detections.empty(), []
+    for frame, step in enumerate(steps, start=1):
+        new = persons(step)
+        ids = tracks.ids_for(frame, old, new)
+        cut.append(float(tracks.cut_at_top(frame, ids, new.boxes)[0]))
+        tracks.looked(frame, ids, new.boxes, (UNKNOWN,))
+        old = new
+    assert np.isnan(cut).all()
+
+
 def test_the_people_plugin_reports_the_median_of_a_moving_persons_looks(monkeypatch: pytest.MonkeyPatch) -> None:
     """A cook on the move is looked at on every frame; one look reading them hatless is outvoted."""
     plugin = PeopleDetector(PeopleConfig(relook_frames=()))
