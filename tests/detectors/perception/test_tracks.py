@@ -84,12 +84,8 @@ def test_a_person_missed_on_a_run_keeps_their_track_when_found_again() -> None:
     assert tracks.ids_for(30, Detections.empty(), cook)[0] != first[0]  # lost longer than the window: a new track
 
 
-def test_a_box_that_lost_the_head_step_by_step_is_cut_at_the_top() -> None:
-    """YOLOX's boxes of a cook walking past a colleague (fresh stove seed 19903): each run's top
-    a little lower, the feet where they were; by the third the box held the jacket's hem and the
-    trousers. A cook walking away (feet moving up) or bending later than the memory is not cut."""
-    tracks = AttributeTracks(window=6)
-    steps = [(213, 72, 276, 241), (223, 105, 291, 244), (255, 126, 315, 240), (267, 126, 327, 240)]
+def walk(tracks: AttributeTracks, steps: list[tuple[float, float, float, float]]) -> tuple[Detections, list[float]]:
+    """One person's box per frame from frame 1: the last boxes and, per frame, ``cut_at_top``."""
     old, cut = Detections.empty(), []
     for frame, step in enumerate(steps, start=1):
         new = persons(step)
@@ -97,6 +93,16 @@ def test_a_box_that_lost_the_head_step_by_step_is_cut_at_the_top() -> None:
         cut.append(float(tracks.cut_at_top(frame, ids, new.boxes)[0]))
         tracks.looked(frame, ids, new.boxes, (UNKNOWN,))
         old = new
+    return old, cut
+
+
+def test_a_box_that_lost_the_head_step_by_step_is_cut_at_the_top() -> None:
+    """YOLOX's boxes of a cook walking past a colleague (fresh stove seed 19903): each run's top
+    a little lower, the feet where they were; by the third the box held the jacket's hem and the
+    trousers. A cook walking away (feet moving up) or bending later than the memory is not cut."""
+    tracks = AttributeTracks(window=6)
+    steps = [(213, 72, 276, 241), (223, 105, 291, 244), (255, 126, 315, 240), (267, 126, 327, 240)]
+    old, cut = walk(tracks, steps)
     assert np.isnan(cut[:2]).all()  # 33 px of 169 is not yet a quarter
     assert cut[2:] == [72, 72]  # 54 px is: the box of the whole cook had its top at 72
     away = persons((263, 120, 318, 215))  # smaller, but the feet rose with the top: farther off
@@ -112,14 +118,7 @@ def test_a_box_cut_at_the_bottom_after_walking_up_is_not_cut_at_the_top() -> Non
     boxes since their feet moved say the head is at the box's top."""
     tracks = AttributeTracks(window=6)
     steps = [(370, 51, 446, 260), (365, 90, 458, 310), (361, 117, 470, 360), (362, 124, 461, 260)]
-    old, cut = Detections.empty(), []
-    for frame, step in enumerate(steps, start=1):
-        new = persons(step)
-        ids = tracks.ids_for(frame, old, new)
-        cut.append(float(tracks.cut_at_top(frame, ids, new.boxes)[0]))
-        tracks.looked(frame, ids, new.boxes, (UNKNOWN,))
-        old = new
-    assert np.isnan(cut).all()
+    assert np.isnan(walk(tracks, steps)[1]).all()
 
 
 def test_the_people_plugin_reports_the_median_of_a_moving_persons_looks(monkeypatch: pytest.MonkeyPatch) -> None:
