@@ -1,5 +1,7 @@
 """Tracks of persons across detector runs, and the median of each person's recent looks."""
 
+from collections.abc import Sequence
+
 import numpy as np
 import pytest
 
@@ -84,7 +86,7 @@ def test_a_person_missed_on_a_run_keeps_their_track_when_found_again() -> None:
     assert tracks.ids_for(30, Detections.empty(), cook)[0] != first[0]  # lost longer than the window: a new track
 
 
-def walk(tracks: AttributeTracks, steps: list[tuple[float, float, float, float]]) -> tuple[Detections, list[float]]:
+def walk(tracks: AttributeTracks, steps: Sequence[tuple[float, float, float, float]]) -> tuple[Detections, list[float]]:
     """One person's box per frame from frame 1: the last boxes and, per frame, ``cut_at_top``."""
     old, cut = Detections.empty(), []
     for frame, step in enumerate(steps, start=1):
