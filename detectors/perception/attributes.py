@@ -35,6 +35,7 @@ from detectors.perception.colours import (
     Box,
     Lighting,
     crop,
+    dark_mask,
     flame_colour,
     light_mask,
     skin_chroma,
@@ -154,7 +155,7 @@ def _lit(image: Image, face: Box | None, lit: Lighting) -> Box | None:
     if face is None:
         return None
     region = crop(image, *face)
-    if region.size and float((region.max(axis=2) < lit.dark_v).mean()) > MAX_FACE_DARK:
+    if region.size and float(dark_mask(region, lit).mean()) > MAX_FACE_DARK:
         return None
     return face
 
@@ -174,7 +175,7 @@ def _bare_crown(image: Image, person: Box, lit: Lighting) -> float | None:
         return None
 
     def dark(region: Image) -> float:
-        return float((region.max(axis=2) < lit.dark_v).mean())
+        return float(dark_mask(region, lit).mean())
 
     if dark(middle) < MIN_CROWN_HAIR or dark(under) > MAX_FACE_DARK or max(map(dark, sides)) > MAX_SIDE_DARK:
         return None
@@ -203,7 +204,7 @@ def _read_band(image: Image, face: Box, lit: Lighting) -> _Band | None:
     if fy1 - HAT_BAND * fw < 0 or band.shape[0] * band.shape[1] < 12:
         return None
     light = float(light_mask(band, lit).mean())
-    dark = band.max(axis=2) < lit.dark_v
+    dark = dark_mask(band, lit)
     head = float((dark | skin_mask(band, lit)).mean())
     return _Band(light, float(dark.mean()), light >= 0.5 or head >= MIN_HEAD_BAND)
 
@@ -221,7 +222,7 @@ def _hair_aboveskin_mask(image: Image, face: Box, lit: Lighting) -> float | None
     # A skin row with hair under it is no forehead but the head's outline: the blend of a light
     # wall (a range hood) and dark hair has skin's chroma for a row or two, and the band above it
     # is the wall, read as a hat (tuning no_hat seed 10: a bare head under the hood, hat 0.67).
-    dark = (strip.max(axis=2) < lit.dark_v).mean(axis=1)
+    dark = dark_mask(strip, lit).mean(axis=1)
     skin = np.flatnonzero(skin_mask(strip, lit).mean(axis=1) >= 0.4)
     rows = [r for r in skin if r + 1 >= len(dark) or dark[r + 1 : r + 1 + HAIR_ROWS].mean() < 0.5]
     if not rows:

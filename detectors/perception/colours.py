@@ -43,6 +43,12 @@ def light_mask(region: Image, lit: Lighting) -> BoolImage:
     return mask
 
 
+def dark_mask(region: Image, lit: Lighting) -> BoolImage:
+    """Dark in every channel: hair, a dark jacket, shadow."""
+    mask: BoolImage = region.max(axis=2) < lit.dark_v
+    return mask
+
+
 def skin_mask(region: Image, lit: Lighting) -> BoolImage:
     """Skin-coloured and not dark (dark brown hair has skin chroma, not skin brightness)."""
     mask: BoolImage = skin_chroma(region) & (region.max(axis=2) >= lit.dark_v)

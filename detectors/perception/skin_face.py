@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 
 from detectors.perception.base import Image
-from detectors.perception.colours import BoolImage, Box, Lighting, crop, near_flames, skin_mask
+from detectors.perception.colours import BoolImage, Box, Lighting, crop, dark_mask, near_flames, skin_mask
 
 MIN_FACE_PX = 8
 # A face seed is at least this many rows tall: a two-row strip of skin colour along a white hat's
@@ -76,7 +76,7 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
         and bx + bw < skin.shape[1]
         and abs(bx + 0.5 * bw - middle) <= MAX_FACE_OFFSET * pw
     ]
-    dark = area.max(axis=2) < lit.dark_v
+    dark = dark_mask(area, lit)
     seeds = [
         p
         for p in parts
