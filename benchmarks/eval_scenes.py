@@ -215,7 +215,7 @@ def run(sc: Scenario) -> Outcome:
     out = Outcome(sc.kind, sc.seed, sc.url, sc.quality, sc.seconds, truth=truth, in_view=in_view)
     for _, frame in jpeg_frames(spec, sc.seconds, sc.quality, base):
         t0 = time.process_time()
-        events: list[Event] = pipeline.process(frame, picture_of(frame))
+        events: list[Event] = pipeline.process(frame, picture_of(frame, pipeline))
         out.cpu_s += time.process_time() - t0
         out.frames += 1
         for e in events:

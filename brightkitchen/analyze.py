@@ -130,7 +130,7 @@ def analyze(
         jpeg, w, h = encode_jpeg(picture.image, width, quality)
         frame = Frame(pipeline.camera_id, school_id, picture.captured_ms, seq, w, h, jpeg)
         try:
-            pixels = picture_of(frame)  # decoded as the detect role does
+            pixels = picture_of(frame, pipeline)  # decoded as the detect role does
         except ContractError as exc:
             raise AnalyzeError(f"frame {seq}: {exc}") from None
         yield pipeline.process(frame, pixels)

@@ -24,16 +24,19 @@ log = logging.getLogger(__name__)
 ROLE = "detect"
 
 
-def picture_of(frame: Frame) -> Picture:
+def picture_of(frame: Frame, pipeline: CameraPipeline | None = None) -> Picture:
     """The frame's JPEG, checked against its headers and decoded as far as every frame needs (the
-    reduced grey picture thumbnails come from); ContractError when it is not what the headers say.
-    The full colour picture is decoded later, only if a plugin asks for it."""
+    reduced grey picture thumbnails come from; the reduced colour one instead when a plugin of
+    ``pipeline``, which is to judge the frame, judges that on it); ContractError when it is not
+    what the headers say. The full colour picture is decoded later, only if a plugin asks for it."""
     t0 = time.perf_counter()
     try:
         width, height = jpeg_size(frame.jpeg)
         if (width, height) != (frame.width, frame.height):
             raise ContractError(f"frame: JPEG is {width}x{height}, headers say {frame.width}x{frame.height}")
         picture = Picture(frame.jpeg, width, height)
+        if pipeline is not None and pipeline.colour_thumbnails_due():
+            picture.colour_thumbnail_source()
         picture.thumbnail_source()
     except DetectorError as exc:
         raise ContractError(f"frame: {exc}") from None
@@ -42,7 +45,7 @@ def picture_of(frame: Frame) -> Picture:
 
 
 def _judge(pipeline: CameraPipeline, frame: Frame) -> list[Event]:
-    return pipeline.process(frame, picture_of(frame))
+    return pipeline.process(frame, picture_of(frame, pipeline))
 
 
 class FrameHandler:

@@ -107,7 +107,7 @@ class CameraPipeline:
             for key in perception.CONFIGURED:
                 self._perceivers.pop(key, None)
                 self._results.pop(key, None)
-        for key in needed - set(self._perceivers):
+        for key in sorted(needed - set(self._perceivers)):  # one order in every process: the same costs
             if key == CustomModels.key:  # the models read above: the file is not read again
                 self._perceivers[key] = CustomModels(models=available)
             else:
@@ -125,6 +125,14 @@ class CameraPipeline:
         for r in self.rules:
             for z in self._zone_ids(r):
                 self._machine(r, z).policy = IncidentPolicy.from_rule(r.settings)
+
+    def colour_thumbnails_due(self) -> bool:
+        """Whether a plugin judging the reduced colour picture runs on the next frame (so that
+        frame is decoded so, once: :func:`detectors.handler.picture_of`)."""
+        number = self._frames
+        return self.enabled and any(
+            p.colour_thumbnails and (k not in self._results or p.due(number)) for k, p in self._perceivers.items()
+        )
 
     def process(self, frame: Frame, image: Pixels) -> list[Event]:
         """Run perception and rules on one frame: ``image`` is ``frame.jpeg``, as a

@@ -43,6 +43,9 @@ class Perceiver(ABC):
     # one frame to the next. ``phase`` staggers such plugins so they do not all run on one frame.
     cadence: ClassVar[int] = 1
     phase: ClassVar[int] = 0
+    # Judges the reduced colour picture (``to_small_bgr``): on its frames the picture is decoded
+    # once in colour and the grey thumbnails come from that, not from a second, grey decode.
+    colour_thumbnails: ClassVar[bool] = False
 
     def due(self, frame_number: int) -> bool:
         """Whether this plugin judges the pipeline's ``frame_number``-th frame (counting from 0)."""

@@ -79,6 +79,7 @@ class FlameDetector(Perceiver):
     # then learnt between frames a second apart, which flames pass as easily).
     cadence = 5
     phase = 2
+    colour_thumbnails = True
 
     def __init__(self, config: FlameConfig | None = None) -> None:
         self.config = config or FlameConfig()

@@ -6,8 +6,11 @@ states and the scene at 320. libjpeg can scale a picture down while it decodes i
 fewer DCT coefficients), for about half the cost of a full decode. So the thumbnails come from
 one such reduced grey decode, the same one on every frame whatever else the frame needs. Colour
 thumbnails (the flame plugin's, 320 wide, one frame in five) come from a reduced colour decode
-the same way, and the full colour picture is decoded the first time a plugin asks for it: the
-person detector when the gate opens, a site's own models.
+the same way. On those frames it is the only reduced decode: the grey thumbnails are its grey
+conversion (libjpeg's grey decode is the luma plane, and converting the colour one gives the
+same levels but at a few saturated pixels in ten thousand, which clip in colour). The full
+colour picture is decoded the first time a plugin asks for it: the person detector when the
+gate opens, a site's own models.
 
 Coordinates stay those of the full picture (``shape``), as with a decoded array.
 """
@@ -93,10 +96,17 @@ class Picture:
 
     def thumbnail_source(self) -> Image:
         """The grey picture thumbnails up to :data:`THUMB_WIDTH` wide are made from: the JPEG
-        decoded at 1/4 or 1/2 size when that is still at least that wide, else at full size."""
-        if self._thumb is None:
-            self._thumb = self._reduced(_REDUCED)
-        return self._thumb
+        decoded at 1/4 or 1/2 size when that is still at least that wide, else at full size
+        (converted from the colour one at that size when that was decoded first)."""
+        thumb = self._thumb
+        if thumb is None:
+            if self._colour_thumb is not None:
+                thumb = cv2.cvtColor(self._colour_thumb, cv2.COLOR_BGR2GRAY).astype(np.uint8, copy=False)
+                thumb.setflags(write=False)
+            else:
+                thumb = self._reduced(_REDUCED)
+            self._thumb = thumb
+        return thumb
 
     def colour_thumbnail_source(self) -> Image:
         """The colour picture colour thumbnails up to :data:`THUMB_WIDTH` wide are made from,

@@ -69,7 +69,7 @@ def play(url: str, seconds: float, base: int, **rules: dict[str, object]) -> lis
         ok, buf = cv2.imencode(".jpg", synthetic.render(spec, t), [cv2.IMWRITE_JPEG_QUALITY, 70])
         assert ok
         frame = Frame("cam", "s1", base + round(t * 1000), i, spec.width, spec.height, buf.tobytes())
-        out.extend(pipeline.process(frame, picture_of(frame)))  # decoded as the worker does
+        out.extend(pipeline.process(frame, picture_of(frame, pipeline)))  # decoded as the worker does
     return [(e.rule, e.state, (e.last_seen_ms - base) / 1000) for e in out if e.state != "update"]
 
 

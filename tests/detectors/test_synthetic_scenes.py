@@ -25,7 +25,7 @@ def play(url: str, seconds: float) -> list[Event]:
         t = i / FPS
         data = scenes.jpeg(synthetic.render(spec, t))
         frame = Frame("syn1", "s1", NIGHT + round(t * 1000), i, spec.width, spec.height, data)
-        events.extend(pipeline.process(frame, picture_of(frame)))  # decoded as the worker does
+        events.extend(pipeline.process(frame, picture_of(frame, pipeline)))  # decoded as the worker does
     return events
 
 

@@ -91,3 +91,24 @@ def test_a_static_kitchen_is_judged_mostly_without_the_full_decode() -> None:
     # Only the person detector's first look needs the full colour picture (the flame plugin's
     # frames, one in five, take a reduced colour decode).
     assert full <= 2
+
+
+def test_a_frame_the_flame_plugin_judges_is_decoded_once_in_colour_and_greyed_from_that() -> None:
+    pipeline = CameraPipeline("cam")  # the default rules: the flame plugin judges one frame in five
+    colour_first = []
+    for i in range(10):
+        data = encoded(scenes.kitchen(seed=i % 3 + 1))
+        frame = Frame("cam", "s1", 1_700_000_000_000 + i * 200, i, 640, 360, data)
+        picture = picture_of(frame, pipeline)
+        colour_first.append(picture._colour_thumb is not None)
+        if colour_first[-1]:
+            grey = picture.thumbnail_source()
+            assert np.array_equal(grey, cv2.cvtColor(picture.colour_thumbnail_source(), cv2.COLOR_BGR2GRAY))
+            # the levels of libjpeg's own grey decode, but at a few clipped saturated pixels
+            reduced = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_REDUCED_GRAYSCALE_2)
+            assert float(np.abs(grey.astype(np.int16) - reduced).mean()) < 0.05
+            assert not grey.flags.writeable
+        pipeline.process(frame, picture)
+    flame = pipeline._perceivers["flame"]
+    assert colour_first == [i == 0 or flame.due(i) for i in range(10)]  # its first frame, then its cadence
+    assert picture_of(frame)._colour_thumb is None  # without a pipeline: the grey decode only
