@@ -3,7 +3,7 @@
 Filters compose: ``dets[dets.heights >= 80][zone.trigger(dets)]``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -136,6 +136,14 @@ class PixelZone:
     id: str
     kind: str
     polygon: FloatArray  # (K, 2) pixels
+    # Each edge's start (x1, y1), its end's y2, its dx and its dy (1 where it is flat: no point
+    # crosses it), worked out once: zones are tested on every frame.
+    _edges: tuple[FloatArray, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        x1, y1 = self.polygon[:, 0], self.polygon[:, 1]
+        y2 = np.roll(y1, -1)
+        object.__setattr__(self, "_edges", (x1, y1, y2, np.roll(x1, -1) - x1, np.where(y2 == y1, 1.0, y2 - y1)))
 
     @classmethod
     def from_zone(cls, zone: Zone, width: int, height: int) -> "PixelZone":
@@ -147,12 +155,10 @@ class PixelZone:
         """Which (x, y) points lie inside the polygon (even-odd rule, vectorised)."""
         pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
         x, y = pts[:, 0][:, None], pts[:, 1][:, None]
-        x1, y1 = self.polygon[:, 0], self.polygon[:, 1]
-        x2, y2 = np.roll(x1, -1), np.roll(y1, -1)
+        x1, y1, y2, dx, dy = self._edges
         crosses = (y1 > y) != (y2 > y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x_at = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-        inside: BoolArray = (np.sum(crosses & (x < x_at), axis=1) % 2) == 1
+        x_at = x1 + (y - y1) * dx / dy
+        inside: BoolArray = (np.count_nonzero(crosses & (x < x_at), axis=1) % 2) == 1
         return inside
 
     def trigger(self, detections: Detections, anchor: Anchor = "bottom_center") -> BoolArray:

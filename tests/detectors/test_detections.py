@@ -88,3 +88,19 @@ def test_zone_handles_concave_polygons() -> None:
     zone = PixelZone.from_zone(u_shape, 100, 100)
     inside = zone.contains(np.array([[10, 90], [50, 90], [90, 90], [50, 10]], float))
     assert inside.tolist() == [True, False, True, True]
+
+
+def test_zone_containment_is_the_even_odd_rule_with_flat_edges_and_points_on_the_grid() -> None:
+    rng = np.random.default_rng(3)
+    for k in range(60):
+        polygon = np.round(rng.random((int(rng.integers(3, 9)), 2)) * 10) * 10  # flat edges, shared rows
+        points = np.round(rng.random((200, 2)) * 10) * 10 if k % 2 else rng.random((200, 2)) * 100
+        zone = PixelZone("z", "other", polygon)
+        expected = []
+        for px, py in points:  # crossings of a ray to the left of the point, edge by edge
+            crossings = 0
+            for (x1, y1), (x2, y2) in zip(polygon, np.roll(polygon, -1, axis=0), strict=True):
+                if (y1 > py) != (y2 > py) and px < x1 + (py - y1) * (x2 - x1) / (y2 - y1):
+                    crossings += 1
+            expected.append(crossings % 2 == 1)
+        assert zone.contains(points).tolist() == expected
