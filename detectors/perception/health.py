@@ -54,7 +54,7 @@ class HealthReport:
     blocked: bool
     brightness: float
     contrast: float
-    edge_fraction: float
+    edge_fraction: float | None  # None: not measured, the contrast alone shows texture
     frozen: bool
     frozen_frames: int
 
@@ -76,18 +76,20 @@ def _edge_fraction(small: NDArray[Any], step: float) -> float:
     return cv2.countNonZero((dx | dy).view(np.uint8)) / float((h - 1) * (w - 1))
 
 
-def coverage(small: NDArray[Any], cfg: HealthConfig) -> tuple[float, float, float, float]:
-    """(blocked score 0..1, brightness, relative contrast, edge fraction) of a grey thumbnail."""
+def coverage(small: NDArray[Any], cfg: HealthConfig) -> tuple[float, float, float, float | None]:
+    """(blocked score 0..1, brightness, relative contrast, edge fraction) of a grey thumbnail.
+    The score is the lower of a contrast and an edge score, so the edges are not measured (None)
+    where the contrast alone scores 0, as most pictures do."""
     # OpenCV calls, one pass each: this runs on every frame of every camera.
     mean, std = cv2.meanStdDev(small)
     brightness = float(mean[0, 0])
     scale = max(brightness, cfg.brightness_floor)
     contrast = float(std[0, 0]) / scale
+    score = _ramp_down(contrast, cfg.contrast_flat, cfg.contrast_textured)
+    if score == 0.0:
+        return score, brightness, contrast, None
     edge_fraction = _edge_fraction(small, cfg.edge_step * scale)
-    score = min(
-        _ramp_down(contrast, cfg.contrast_flat, cfg.contrast_textured),
-        _ramp_down(edge_fraction, cfg.edges_flat, cfg.edges_textured),
-    )
+    score = min(score, _ramp_down(edge_fraction, cfg.edges_flat, cfg.edges_textured))
     return score, brightness, contrast, edge_fraction
 
 

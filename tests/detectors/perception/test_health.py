@@ -54,3 +54,10 @@ def test_grey_input_and_small_pictures_work() -> None:
     grey = scenes.roundtrip(scenes.black())[:, :, 0]
     assert HealthMonitor().observe(grey).blocked
     assert not HealthMonitor().observe(scenes.kitchen(width=100, height=60)).blocked
+
+
+def test_edges_are_measured_only_when_the_contrast_leaves_the_score_open() -> None:
+    lit = HealthMonitor().observe(scenes.roundtrip(scenes.kitchen()))
+    assert lit.blocked_score == 0.0 and lit.edge_fraction is None  # contrast alone: textured
+    flat = HealthMonitor().observe(scenes.roundtrip(scenes.covered()))
+    assert flat.edge_fraction is not None and flat.blocked
