@@ -41,6 +41,12 @@ MAX_HAIR_IN_FACE = 0.6  # an estimated face's top is moved down under hair by at
 # half" was the eyes: mask 0.14-0.29 for 1.2 s (fresh displaced scene 20100 at 38.6 s, HOG off).
 # Bare faces' skin is 0.7-0.8 of its width tall (fresh no_mask 20203), so its height stands.
 MIN_FACE_HEIGHT = 0.25
+# A seed a head wide and this share of its width tall is a whole bare face (its skin is 0.7-0.8
+# of its width tall, fresh no_mask 20203): skin beside it is not the rest of a forehead split by
+# the eyes but a colleague's, two cooks in one box (fresh no_mask 20300 at 29.4 s).
+WHOLE_FACE = 0.6
+
+Part = tuple[int, int, int, int, int]  # a skin piece: top, left, width, height, pixels
 
 
 def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
@@ -83,13 +89,26 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
         if p[2] >= MIN_FACE_PX and p[3] >= MIN_SEED_ROWS and p[4] >= 0.1 * p[2] * p[2] and p[2] <= MAX_FACE_SHARE * pw
     ]
     seeds += _cheeks(parts, pw, middle)
-    if not seeds:
-        return None
-    by, bx, bw, bh, _ = min(seeds)
+    tried: list[Part] = []
+    for seed in sorted(seeds):
+        # A seed beside one that gave no face is another head in the box (two cooks side by side,
+        # the colleague's forehead strip higher up); one under it is the chin below a mask.
+        if all(seed[1] >= t[1] + t[2] or t[1] >= seed[1] + seed[2] for t in tried):
+            face = _face_of(seed, parts, dark, pw, ph)
+            if face is not None:
+                return (ax1 + face[0], ay1 + face[1], ax1 + face[2], ay1 + face[3])
+            tried.append(seed)
+    return None
+
+
+def _face_of(seed: Part, parts: list[Part], dark: BoolImage, pw: float, ph: float) -> Box | None:
+    """The face grown from ``seed`` (head-area pixels), or None when it is no face."""
+    by, bx, bw, bh, _ = seed
     left, right, bottom = bx, bx + bw, by + bh
     fit, reach = max(2.0, 0.3 * bh), max(bw, BESIDE_GAP * pw)
+    whole = bw >= MIN_FACE_SHARE * pw and bh >= WHOLE_FACE * bw  # skin beside it is another head's
     for oy, ox, ow, oh, _ in parts:  # beside: the same top as the seed (a forehead split by the eyes)
-        if abs(oy - by) <= fit and ox - (bx + bw) <= reach and bx - (ox + ow) <= reach:
+        if not whole and abs(oy - by) <= fit and ox - (bx + bw) <= reach and bx - (ox + ow) <= reach:
             left, right, bottom = min(left, ox), max(right, ox + ow), max(bottom, oy + oh)
     bx, bw = left, min(right - left, int(MAX_FACE_SHARE * pw))
     if bw < MIN_FACE_SHARE * pw:
@@ -106,8 +125,7 @@ def skin_face(image: Image, person: Box, lit: Lighting) -> Box | None:
         return None  # hair and its outline, no face
     if below > MAX_FACE_TOP * ph:
         return None  # too far down the box for a face
-    fx1, fy1 = ax1 + bx, ay1 + below
-    return (fx1, fy1, fx1 + bw, fy1 + fh - (below - by))
+    return (bx, below, bx + bw, by + fh)
 
 
 def _under_hair(dark: BoolImage, top: int, left: int, width: int, height: float) -> int | None:
@@ -123,16 +141,16 @@ def _under_hair(dark: BoolImage, top: int, left: int, width: int, height: float)
     return None
 
 
-Part = tuple[int, int, int, int, int]  # a skin piece: top, left, width, height, pixels
-
-
 def _cheeks(parts: list[Part], pw: float, middle: float) -> list[Part]:
     """Face seeds (top, left, width, height, pixels) from pairs of skin pieces with the same top
     either side of the person's middle, a face's width apart: the cheeks beside a mask that
-    reaches up to the eyes, under hair that reaches down to them (nothing else of the face shows)."""
+    reaches up to the eyes, under hair that reaches down to them (nothing else of the face shows).
+    Not a piece a head wide: that is a whole face, and beside it a colleague's strip of forehead
+    (two cooks in one box, fresh no_mask 20300 at 29.4 s: a 55 px "face" on the colleague's mask)."""
     seeds = []
-    for a in parts:
-        for b in parts:
+    cheeks = [p for p in parts if p[2] < MIN_FACE_SHARE * pw]  # a piece a head wide is a face of its own
+    for a in cheeks:
+        for b in cheeks:
             left, right = a[1], b[1] + b[2]
             if a[1] + a[2] > b[1] or abs(a[0] - b[0]) > max(2.0, 0.3 * max(a[3], b[3])):
                 continue

@@ -313,3 +313,23 @@ def test_a_dark_crown_without_a_head_under_it_is_no_bare_head(monkeypatch: Monke
     loose = (box[0], box[1] - 0.1 * (box[3] - box[1]), box[2], box[3])
     hat = judge(img, loose, None, Lighting.of(img)).hat
     assert hat is None or hat > 0.5
+
+
+def test_two_cooks_in_one_box_the_bare_face_is_judged_not_the_colleagues_mask() -> None:
+    """Fresh no_mask 20300: YOLOX boxed a bare-faced cook with the masked colleague just behind
+    and beside them. The colleague's strip of skin between hat and mask lies higher up, so it was
+    the top-most seed: beside the bare face it made a 55 px "face" judged on the mask (0.92), or
+    alone it was no face and the bare one was not tried (nothing judged)."""
+    for gap in (0.5, 0.6):  # the colleague's offset, in shares of a person box's width
+        img = scenes.kitchen(seed=2).copy()
+        lay = Layout.of(img.shape[1], img.shape[0])
+        u = scale_at(lay, 300) / 10
+        draw_person(img, lay, 300 + 4 * gap * u, 288, 0.0, False, hat=True, mask=True, uniform=True)
+        draw_person(img, lay, 300, 300, 0.0, False, hat=True, mask=False, uniform=True)
+        img = scenes.roundtrip(img)
+        box = (300 - 2.0 * u, 300 - 11.3 * u, 300 + (2.0 + 2 * gap) * u, 300.0)
+        lit = Lighting.of(img)
+        face = skin_face(img, box, lit)
+        assert face is not None and face[2] - face[0] < 2.0 * u and face[2] < 300 + 1.0 * u, (gap, face)
+        a = judge(img, box, None, lit)
+        assert a.mask is not None and a.mask < 0.2, (gap, a)
