@@ -70,6 +70,17 @@ def inside(a: FloatArray, b: FloatArray) -> FloatArray:
     return out
 
 
+def same_face(a: FloatArray, b: FloatArray) -> NDArray[np.bool_]:
+    """For every face box of ``a`` (n, 4) and of ``b`` (m, 4), whether they are one face: the
+    centre of one lies in the other (False for a row of NaN, a face not known)."""
+    def centres_in(p: FloatArray, q: FloatArray) -> NDArray[np.bool_]:
+        cx, cy = ((p[:, 0] + p[:, 2]) / 2)[:, None], ((p[:, 1] + p[:, 3]) / 2)[:, None]
+        out: NDArray[np.bool_] = (q[:, 0] <= cx) & (cx <= q[:, 2]) & (q[:, 1] <= cy) & (cy <= q[:, 3])
+        return out
+
+    return centres_in(a, b) | centres_in(b, a).T
+
+
 def changed_share(changed: NDArray[np.bool_], box: FloatArray, width: int) -> float:
     """Share of the changed pixels of a thumbnail ``changed`` under ``box`` (pixels of a picture
     ``width`` wide)."""

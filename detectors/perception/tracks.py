@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 
 from detectors.detections import Detections, FloatArray
 from detectors.perception.attributes import PersonAttributes
-from detectors.perception.persistence import HEADLESS_TOP, MATCH_IOU, MIN_KEPT_HEIGHT, iou
+from detectors.perception.persistence import HEADLESS_TOP, MATCH_IOU, MIN_KEPT_HEIGHT, iou, same_face
 
 LOOKS = 3  # the median of this many measured looks
 ATTRIBUTES = ("hat", "mask", "uniform")
@@ -47,6 +47,7 @@ DISPUTE = 0.3  # a look this far from its person's verdict is disputed
 SUSPECT = 0.5  # and a look that measured nothing at a person whose last verdict is under this
 TALL_FRAMES = 10  # how long a track remembers its boxes (2 s at 5 fps)
 SAME_FEET = 0.05  # a box whose bottom is within this share of an earlier box's height stands where it stood
+STILL_IOU = 0.5  # a box overlapping the person's box of a recent look this much: they stand where they stood
 
 
 @dataclass
@@ -58,6 +59,7 @@ class _Track:
     )
     verdicts: dict[str, float] = field(default_factory=dict)  # the last verdict of each attribute
     recent: deque[tuple[int, FloatArray]] = field(default_factory=lambda: deque(maxlen=TALL_FRAMES))
+    found: tuple[int, FloatArray, FloatArray] | None = None  # the last face BlazeFace found: frame, face, box
 
 
 def match(old: FloatArray, new: FloatArray) -> NDArray[np.intp]:
@@ -133,6 +135,7 @@ class AttributeTracks:
                 track = self._tracks[i] = _Track(box, frame)
             track.box, track.frame = box, frame
             track.recent.append((frame, box))
+            attrs = _own_face(track, frame, box, attrs)
             verdicts: dict[str, float | None] = {}
             for a in ATTRIBUTES:
                 look, before = getattr(attrs, a), track.verdicts.get(a)
@@ -176,3 +179,30 @@ class AttributeTracks:
         looks.append((frame, float(value)))
         recent = [v for f, v in looks if frame - f <= self.window]
         return recent[-1] if len(recent) < LOOKS else float(np.median(recent))
+
+
+def _own_face(track: _Track, frame: int, box: FloatArray, attrs: PersonAttributes) -> PersonAttributes:
+    """``attrs``, with hat and mask unmeasured when their face was estimated from skin away from
+    the face BlazeFace found on the person within ``TALL_FRAMES`` frames while they stood where
+    they stand (not :func:`persistence.same_face`, each face placed in its box): it is a
+    colleague's, in a box that holds both (fresh no_hat 20300: a bare head's box took in the
+    masked colleague beside it, BlazeFace then missed the bare face, and the colleague's skin
+    and hat said "hat" for 2.4 s)."""
+    if attrs.face_found and attrs.face is not None:
+        track.found = (frame, np.array(attrs.face, np.float64), box)
+        return attrs
+    found = track.found
+    if attrs.face is None or found is None or frame - found[0] > TALL_FRAMES:
+        return attrs
+    if iou(box[None, :], found[2][None, :])[0, 0] < STILL_IOU:
+        return attrs  # they moved: the face found then says nothing of where it is now
+    if same_face(_within(np.array(attrs.face, np.float64), box), _within(found[1], found[2]))[0, 0]:
+        return attrs
+    return replace(attrs, hat=None, mask=None)
+
+
+def _within(face: FloatArray, box: FloatArray) -> FloatArray:
+    """``face`` in shares of ``box`` (a face moves with its person's box: a cook walking past)."""
+    w, h = max(1e-9, box[2] - box[0]), max(1e-9, box[3] - box[1])
+    out: FloatArray = ((face - box[[0, 1, 0, 1]]) / np.array([w, h, w, h]))[None, :]
+    return out

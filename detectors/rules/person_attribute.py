@@ -15,13 +15,14 @@ One incident per camera and rule (and zone), carrying the boxes of the offending
 from typing import ClassVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from core.site import EffectiveRule
 from detectors.detections import Detections, FloatArray, PixelZone
 from detectors.perception.attributes import PersonAttributes
 from detectors.perception.base import Percepts
 from detectors.perception.people import PeopleReport
-from detectors.perception.persistence import MATCH_IOU, iou
+from detectors.perception.persistence import MATCH_IOU, iou, same_face
 from detectors.rules.base import NOTHING, UNSEEN, Finding, Rule, by_sensitivity
 from detectors.rules.presence import picture_unclear
 
@@ -58,8 +59,9 @@ class PersonAttributeRule(Rule):
         super().__init__(settings)
         self.min_person = person_threshold(settings.sensitivity)
         self.threshold = by_sensitivity(settings.sensitivity, self.at_0, self.at_100)
-        # Per zone: the last offenders' boxes and the frames they are still remembered for.
-        self._offenders: dict[str | None, tuple[FloatArray, int]] = {}
+        # Per zone: the last offenders' boxes, their faces (NaN: none) and the frames they are
+        # still remembered for.
+        self._offenders: dict[str | None, tuple[FloatArray, FloatArray, int]] = {}
 
     def evaluate(self, percepts: Percepts, zone: PixelZone | None, width: int, height: int) -> Finding:
         report = percepts.get("people", PeopleReport)
@@ -77,27 +79,23 @@ class PersonAttributeRule(Rule):
                 if value < self.threshold:
                     offenders.append(int(i))
         if not offenders:
-            return self._compliant(key, report.persons.boxes[np.array(judged, np.intp)])
+            return self._compliant(key, report.persons.boxes[np.array(judged, np.intp)], _faces(report, judged))
         idx = np.array(offenders, np.intp)
         persons = report.persons[idx]
-        self._offenders[key] = (persons.boxes, OFFENDER_MEMORY_FRAMES)
+        self._offenders[key] = (persons.boxes, _faces(report, offenders), OFFENDER_MEMORY_FRAMES)
         boxes = Detections(persons.boxes, persons.scores, np.array([self.key] * len(idx), dtype=np.str_))
         where = f" in zone {zone.id}" if zone is not None else ""
         return Finding(True, float(persons.scores.max()), boxes, f"{len(idx)} person(s) {self.what}{where}")
 
-    def _compliant(self, key: str | None, judged: FloatArray) -> Finding:
-        """The finding of a frame in which the people judged (``judged`` boxes) all comply:
-        unseen when nobody was judged, or when none of them stands where a recent offender
-        stood (the offender went unmeasured); compliant otherwise."""
+    def _compliant(self, key: str | None, judged: FloatArray, faces: FloatArray) -> Finding:
+        """The finding of a frame in which the people judged (``judged`` boxes, with their
+        ``faces``) all comply: unseen when nobody was judged, or when none of them is a recent
+        offender found again (the offender went unmeasured); compliant otherwise."""
         last = self._offenders.pop(key, None)
-        if not len(judged):
-            if last is not None and last[1] > 1:
-                self._offenders[key] = (last[0], last[1] - 1)
-            return UNSEEN
-        if last is None or _found_again(last[0], judged):
+        if len(judged) and (last is None or _found_again(last[0], last[1], judged, faces)):
             return NOTHING
-        if last[1] > 1:
-            self._offenders[key] = (last[0], last[1] - 1)
+        if last is not None and last[2] > 1:
+            self._offenders[key] = (last[0], last[1], last[2] - 1)
         return UNSEEN
 
     def _value(self, attrs: PersonAttributes) -> float | None:
@@ -110,9 +108,24 @@ def _area(boxes: FloatArray) -> FloatArray:
     return out
 
 
-def _found_again(offenders: FloatArray, judged: FloatArray) -> bool:
-    """Whether a judged box is one of ``offenders`` found again: overlapping them enough, and
-    not so much bigger that it holds a colleague too."""
+def _faces(report: PeopleReport, persons: list[int]) -> FloatArray:
+    """The face box judged on each of ``persons`` (rows of NaN where none was)."""
+    faces = [report.attributes[i].face for i in persons]
+    return np.array([f if f is not None else (np.nan,) * 4 for f in faces], np.float64).reshape(-1, 4)
+
+
+def _found_again(offenders: FloatArray, offender_faces: FloatArray, judged: FloatArray, faces: FloatArray) -> bool:
+    """Whether a judged box is one of ``offenders`` found again: overlapping them enough, not so
+    much bigger that it holds a colleague too, and judged on the same face when both faces are
+    known (one's centre inside the other). A box that held the offender and a colleague beside
+    them can keep holding only the colleague (fresh no_hat 20300: it slid over to the masked
+    colleague while the bare head was missed for 2 s, and their hat ended the dwell)."""
     same = iou(offenders, judged) >= MATCH_IOU
     alone = _area(judged)[None, :] < MERGED_AREA * _area(offenders)[:, None]
-    return bool((same & alone).any())
+    return bool((same & alone & _same_faces(offender_faces, faces)).any())
+
+
+def _same_faces(a: FloatArray, b: FloatArray) -> NDArray[np.bool_]:
+    """For every face of ``a`` (n, 4) and of ``b`` (m, 4): the same face, or either unknown (NaN)."""
+    out: NDArray[np.bool_] = np.isnan(a[:, :1]) | np.isnan(b[:, 0])[None, :] | same_face(a, b)
+    return out

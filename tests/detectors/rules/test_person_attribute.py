@@ -1,6 +1,7 @@
 """no_chef_hat, no_mask, no_uniform: thresholds from sensitivity, zones, boxes of the offenders;
 and end to end on the synthetic kitchen's scripted no_hat / no_mask incidents."""
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -118,6 +119,28 @@ def test_a_box_merging_the_offender_with_a_colleague_is_no_compliance(
     assert not finding.condition and finding.unseen
     closer = ((8, 6, 64, 208), 0.9, attrs(**{field: 0.95}))  # the offender, 1.2 times the area
     finding = rule.evaluate(percepts([closer]), None, 640, 360)
+    assert not finding.condition and not finding.unseen
+
+
+@pytest.mark.parametrize(("cls", "field"), [(NoChefHat, "hat"), (NoMask, "mask"), (NoUniform, "uniform")])
+def test_the_offenders_box_judged_on_another_face_is_no_compliance(cls: type[PersonAttributeRule], field: str) -> None:
+    """Fresh no_hat 20300: a box holding the bare head and the colleague beside them kept its
+    size while the bare face went unfound, and was judged on the colleague's face and hat. The
+    same box on another face is unseen; on the offender's face (or with no face known), it is
+    the offender found again."""
+    rule = cls(settings(cls.key))
+    box = (10, 10, 110, 200)
+    offender = (box, 0.9, replace(attrs(**{field: 0.02}), face=(30, 30, 50, 50)))
+    assert rule.evaluate(percepts([offender]), None, 640, 360).condition
+    colleague = (box, 0.9, replace(attrs(**{field: 0.95}), face=(55, 40, 80, 65)))
+    finding = rule.evaluate(percepts([colleague]), None, 640, 360)
+    assert not finding.condition and finding.unseen
+    complied = (box, 0.9, replace(attrs(**{field: 0.95}), face=(32, 34, 52, 54)))
+    finding = rule.evaluate(percepts([complied]), None, 640, 360)
+    assert not finding.condition and not finding.unseen
+    assert rule.evaluate(percepts([offender]), None, 640, 360).condition
+    unknown = (box, 0.9, attrs(**{field: 0.95}))  # judged without a face box: found again
+    finding = rule.evaluate(percepts([unknown]), None, 640, 360)
     assert not finding.condition and not finding.unseen
 
 def play(url: str, seconds: float) -> list[Event]:
