@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from detectors.detections import Detections
 from detectors.perception.base import Perceiver, Pixels, blurred_small_grey, to_small_grey
-from detectors.perception.blobs import outlined_blobs
+from detectors.perception.blobs import dilated_window, outlined_blobs
 from detectors.perception.ghosts import SLOW_EVERY, Blob, Ghosts
 
 FADED = 1e-3  # a trail this far under trail_level holds nothing any more: dropped
@@ -196,17 +196,24 @@ class SmallMotionDetector(Perceiver):
         flicker = self._flicker if self._flicker is not None else np.zeros_like(small)
         cv2.accumulateWeighted(moving.view(np.uint8), flicker, cfg.flicker_rate)  # flicker += rate * (moving - flicker)
         self._flicker = flicker
-        steady = cv2.dilate((flicker >= cfg.flicker_level).view(np.uint8), self._close) == 0
-        mask = (changed & steady).view(np.uint8)
+        # Steady: not flickering, nor next to a pixel that does (dilated only round the flames).
+        steady = np.ones(small.shape, np.bool_)
+        flickering = dilated_window((flicker >= cfg.flicker_level).view(np.uint8), self._close)
+        if flickering is not None:
+            (rows, cols), near = flickering
+            steady[rows, cols] = near == 0
+        mask: NDArray[Any] = (changed & steady).view(np.uint8)
         if cv2.countNonZero(mask):  # closing an empty mask (a static kitchen, most frames) keeps it empty
             mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, self._close)
         # Learn slowly only where something is moving now; what changed and then stays (a
         # person who left the first frame, a pot put down) is absorbed at the normal rate.
-        moving_changed = (changed & moving).view(np.uint8)
-        if cv2.countNonZero(moving_changed):
-            busy = cv2.dilate(moving_changed, self._close, iterations=2)
-            cv2.accumulateWeighted(small, bg, cfg.learn_rate, mask=(busy == 0).view(np.uint8))
-            cv2.accumulateWeighted(small, bg, cfg.learn_rate * cfg.foreground_learn_factor, mask=busy)
+        busy = dilated_window((changed & moving).view(np.uint8), self._close, 2)
+        if busy is not None:  # the busy window learns slowly on a copy, all of it at the normal rate
+            (rows, cols), near = busy
+            slow = bg[rows, cols].copy()
+            cv2.accumulateWeighted(small[rows, cols], slow, cfg.learn_rate * cfg.foreground_learn_factor)
+            cv2.accumulateWeighted(small, bg, cfg.learn_rate)
+            np.copyto(bg[rows, cols], slow, where=near > 0)
         else:  # nothing moving: all of it learns at the normal rate
             cv2.accumulateWeighted(small, bg, cfg.learn_rate)
         if self._frames % SLOW_EVERY == 0 and self._ghosts is not None:
