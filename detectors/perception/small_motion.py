@@ -36,8 +36,8 @@ from detectors.detections import Detections
 from detectors.perception.base import Perceiver, Pixels, blurred_small_grey, to_small_grey
 from detectors.perception.blobs import dilated_window, outlined_blobs
 from detectors.perception.ghosts import SLOW_EVERY, Blob, Ghosts
+from detectors.perception.trail import Trail
 
-FADED = 1e-3  # a trail this far under trail_level holds nothing any more: dropped
 THIN = 1  # a blob this many work pixels thick is an edge that shifted (a lens losing focus), no body
 
 
@@ -163,8 +163,8 @@ class SmallMotionDetector(Perceiver):
         self._prev_mean = 0.0  # its mean grey level
         self._flicker: NDArray[Any] | None = None
         self._last: NDArray[Any] = np.zeros((0, 2))  # previous candidates' centres (work pixels)
-        self._recent: NDArray[Any] | None = None
-        self._peak = 0.0  # the trail's highest value
+        cfg = self.config
+        self._trail = Trail(cfg.trail_decay, cfg.trail_level, cfg.large_margin)  # where large movers were
         self._quiet = self.config.settle_frames
         self._frames = 0
         self._ghosts: Ghosts | None = None  # the long-term background and the ghost test
@@ -222,7 +222,7 @@ class SmallMotionDetector(Perceiver):
         outlined = outlined_blobs(mask) if cv2.countNonZero(mask) else []
         blobs = self._without_ghosts(outlined, mask, moving, small, threshold, mean_now)
         if not blobs:  # a still picture: no blob, only the trail fades
-            self._fade()
+            self._trail.fade()
             self._last = np.zeros((0, 2))
             return _empty(False, self._frames < self._quiet)
         if self._frames < self._quiet:  # nothing is reported yet, but where people walk is
@@ -283,7 +283,7 @@ class SmallMotionDetector(Perceiver):
                 large_boxes.append((x, y, x + bw, y + bh))
             elif area >= self.config.min_area * h * w and min(bw, bh) > THIN:
                 small.append(blob)
-        return small, large_boxes, self._trail(large_boxes, (h, w))
+        return small, large_boxes, self._trail.update(large_boxes, (h, w))
 
     def _blobs(
         self, blobs: list[Blob], mask: NDArray[Any], moving: NDArray[np.bool_], sx: float, sy: float
@@ -322,6 +322,10 @@ class SmallMotionDetector(Perceiver):
             # steady blob is not a mover).
             near = (dist >= cfg.min_step * w) & (dist <= cfg.max_step * w)
             near &= ~(dist < cfg.min_step * w).any(axis=1, keepdims=True)
+            # Nor from a place something still occupies: what ran from there left it. A cook's hem
+            # beside them on two frames is no source for their hand appearing a step away
+            # (fresh compliant clip 25424, a "rat" at 5.6 s).
+            near &= ~self._occupied(small, w)[None, :]
             # Moving now, too: a fading trace changes shape but its pixels do not jump.
             now = (
                 np.array(
@@ -342,6 +346,14 @@ class SmallMotionDetector(Perceiver):
             candidates, candidates[moved], Detections.of(large, np.ones(len(large)), "motion"), False, False
         )
 
+    def _occupied(self, small: list[Blob], width: int) -> NDArray[np.bool_]:
+        """Per centre in ``_last``: a small blob of this frame is still there (within a least step)."""
+        if not small:
+            return np.zeros(len(self._last), np.bool_)
+        now = np.array([[x + bw / 2, y + bh / 2] for x, y, bw, bh, _ in small], np.float64)
+        dist = np.linalg.norm(self._last[:, None, :] - now[None, :, :], axis=2)
+        return np.asarray((dist < self.config.min_step * width).any(axis=1))
+
     def _unclustered(self, blobs: list[Blob], width: int) -> list[Blob]:
         """``blobs`` less clusters of ``cluster_min`` or more (each within ``cluster_radius`` of
         another of its cluster): a cook the person detector also missed, in a dim or noisy
@@ -361,32 +373,6 @@ class SmallMotionDetector(Perceiver):
             group = merged
         sizes = np.bincount(group, minlength=len(blobs))
         return [b for b, g in zip(blobs, group, strict=True) if sizes[g] < cfg.cluster_min]
-
-    def _trail(self, large: list[tuple[int, int, int, int]], shape: tuple[int, int]) -> NDArray[Any]:
-        """Where large movers were in the last seconds (decaying), grown by the margin."""
-        cfg = self.config
-        self._fade()
-        trail = self._recent if self._recent is not None and self._recent.shape == shape else None
-        if trail is None:
-            trail = np.zeros(shape, np.float32)
-        for x1, y1, x2, y2 in large:
-            m = int(cfg.large_margin * (y2 - y1))
-            trail[max(0, y1 - m) : y2 + m, max(0, x1 - m) : x2 + m] = 1.0
-        if large:
-            self._peak = 1.0
-        self._recent = trail
-        return trail
-
-    def _fade(self) -> None:
-        """One frame's decay of the trail; a trail faded far below ``trail_level`` is dropped."""
-        if self._recent is None:
-            return
-        decay = self.config.trail_decay
-        self._peak *= decay
-        if self._peak < FADED * self.config.trail_level:
-            self._recent = None
-        else:
-            self._recent *= np.float32(decay)
 
     def _near(self, x1: int, y1: int, x2: int, y2: int, big: tuple[int, int, int, int]) -> bool:
         m = self.config.large_margin * (big[3] - big[1])

@@ -107,6 +107,30 @@ def test_a_rat_running_out_from_beside_a_cook_is_confirmed_on_its_first_frame_in
     assert first_confirmed == first_candidate
 
 
+def test_a_piece_appearing_a_step_from_one_still_beside_a_cook_is_not_confirmed() -> None:
+    """A hem beside a cook on every frame, and their hand showing a step away, clear of them: the
+    hand did not run out from where the hem is, for the hem is still there (fresh compliant clip
+    25424, a "rat" at 5.6 s). Once the hem is gone from its place, the same step confirms."""
+
+    def confirmed(hem_stays: bool) -> list[int]:
+        plugin, rng, found = SmallMotionDetector(), np.random.default_rng(3), []
+        for i in range(40):
+            img = _plain(rng)
+            if i >= 30:  # a cook swaying in place, their hem beside them
+                sway = 2 * (i % 2)
+                img[80:140, 100 + sway : 140 + sway] = 60
+                if hem_stays or i < 35:
+                    img[128:134, 143 + i % 2 : 151 + i % 2] = 40  # flapping in place
+            if i >= 35:  # a piece clear of the cook's margin, a step from the hem
+                img[128:134, 176:182] = 40 + 30 * (i % 2)
+            if len(plugin.observe(img).confirmed):
+                found.append(i)
+        return found
+
+    assert confirmed(hem_stays=True) == []
+    assert confirmed(hem_stays=False)[:1] == [35]
+
+
 def test_an_edge_that_shifts_is_no_small_mover() -> None:
     """A lens losing focus moves every edge a pixel: on the frame it goes soft, a floor line one
     work pixel thick changed, a step from where it changed on the frame before, and was a "rat"
