@@ -39,6 +39,7 @@ SCORE_DECAY = 0.1  # per run a second or more apart, how much of a person's last
 ONCE_SEEN_MISSES = 1  # runs a person found on one run only is kept through
 MIN_KEPT_HEIGHT = 0.75  # a box under this share of the matched person's height is a part of them
 PART_COVER = 0.5  # and at least this share of it inside their box (parts_of)
+PART_STEP = 0.25  # that box widened by this share of its width each side: they walked on since
 HEADLESS_TOP = 0.25  # a part with its top this share of the person's height under theirs misses the head
 
 
@@ -186,7 +187,8 @@ def headless(old: Detections, old_tops: FloatArray, new: Detections) -> FloatArr
 
 def _part_pairs(old: Detections, new: Detections) -> NDArray[np.bool_]:
     """(new, old) pairs in which the new box is a part of the old person (:func:`parts_of`)."""
-    cover = inside(new.boxes, old.boxes)
+    step = PART_STEP * (old.boxes[:, 2] - old.boxes[:, 0])
+    cover = inside(new.boxes, old.boxes + np.stack([-step, 0 * step, step, 0 * step], axis=1))
     shorter = new.heights[:, None] < MIN_KEPT_HEIGHT * old.heights[None, :]
     out: NDArray[np.bool_] = (cover >= PART_COVER) & shorter
     return out

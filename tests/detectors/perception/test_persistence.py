@@ -108,12 +108,16 @@ def test_a_box_round_part_of_a_person_is_found_for_the_first_time() -> None:
 
 def test_a_box_mostly_inside_a_taller_known_person_is_a_part_of_them() -> None:
     """Fresh compliant clip 24705: a walking cook's legs, a step on from the cook's last box
-    (IoU 0.28, under MATCH_IOU), are a part of them; a shorter box of a cook on their own (81 %
-    of the last box's height, evaluation seed 18005) and a box beside the cook are not."""
+    (IoU 0.28, under MATCH_IOU), are a part of them, and so are legs a step further on; a
+    shorter box of a cook on their own (81 % of the last box's height, evaluation seed 18005) and
+    a box beside the cook are not."""
     cook = persons((210, 47, 273, 250, 0.77))
     assert parts_of(cook, persons((186, 137, 249, 250, 0.58))).tolist() == [True]
     assert parts_of(persons((165, 108, 272, 302, 0.9)), persons((223, 93, 304, 250, 0.7))).tolist() == [False]
     assert parts_of(cook, persons((300, 137, 363, 250, 0.6))).tolist() == [False]
+    # Fresh bin scene 20400: HOG's box round the legs of a cook walking left, 47 % inside their
+    # last box, its "face" a hand: judged as a whole person, a cook without mask or jacket.
+    assert parts_of(persons((136, 85, 220, 332, 0.33)), persons((113, 190, 166, 360, 0.53))).tolist() == [True]
     assert parts_of(Detections.empty(), persons((186, 137, 249, 250, 0.58))).tolist() == [False]
 
 
