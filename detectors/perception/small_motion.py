@@ -9,9 +9,9 @@ night picture as well as in a lit kitchen. What is *not* a small mover:
 - flicker: pixels that change in a large share of frames (flames, a screen, a fan) are learnt
   and ignored, like the change gate does;
 - parts of people: small blobs next to a large moving blob, or where one was in the last
-  seconds (a foot, a hand, a shadow, a fading trace), are dropped, and so are chains of three or
-  more small blobs close together (a dimly seen cook in pieces); rules may also drop those near
-  detected persons;
+  seconds (a foot, a hand, a shadow, a fading trace: unless it has run on at a rat's stride for
+  three frames, :mod:`.paths`), are dropped, and so are chains of three or more small blobs close
+  together (a dimly seen cook in pieces); rules may also drop those near detected persons;
 - traces: a candidate must be moving now (its pixels changed since the previous frame);
 - ghosts: where a cook stood still long enough for the background to learn them, then walked
   off, the picture shows again what a long-term background (which takes only what stayed
@@ -36,6 +36,7 @@ from detectors.detections import Detections
 from detectors.perception.base import Perceiver, Pixels, blurred_small_grey, to_small_grey
 from detectors.perception.blobs import dilated_window, outlined_blobs
 from detectors.perception.ghosts import SLOW_EVERY, Blob, Ghosts
+from detectors.perception.paths import Paths, stepped
 from detectors.perception.trail import Trail
 
 THIN = 1  # a blob this many work pixels thick is an edge that shifted (a lens losing focus), no body
@@ -78,6 +79,12 @@ class SmallMotionConfig(BaseModel):
     large_margin: float = Field(
         default=0.35, ge=0, description="Candidates this far (share of a large blob's height) from one are dropped."
     )
+    trail_steps: int = Field(
+        default=3,
+        ge=0,
+        description="Strides in a row after which a small blob where people walked a moment ago counts (0: never).",
+    )
+    run_step: float = Field(default=0.02, ge=0, description="Least stride per frame of such a run, share of the width.")
     min_step: float = Field(default=0.004, ge=0, description="Least movement per frame, share of the width.")
     max_step: float = Field(default=0.14, gt=0, description="Most movement per frame, share of the width.")
     moving_share: float = Field(
@@ -144,6 +151,10 @@ def _median(values: NDArray[Any]) -> float:
     return float((part[k - 1] + part[k]) / 2)
 
 
+def _centres(blobs: list[Blob]) -> NDArray[Any]:
+    return np.array([[x + bw / 2, y + bh / 2] for x, y, bw, bh, _ in blobs], np.float64).reshape(-1, 2)
+
+
 def _empty(lighting: bool, learning: bool) -> SmallMotionReport:
     e = Detections.empty()
     return SmallMotionReport(e, e, e, lighting, learning)
@@ -165,6 +176,7 @@ class SmallMotionDetector(Perceiver):
         self._last: NDArray[Any] = np.zeros((0, 2))  # previous candidates' centres (work pixels)
         cfg = self.config
         self._trail = Trail(cfg.trail_decay, cfg.trail_level, cfg.large_margin)  # where large movers were
+        self._paths = Paths(cfg.run_step, cfg.max_step)  # the strides in a row of blobs away from them
         self._quiet = self.config.settle_frames
         self._frames = 0
         self._ghosts: Ghosts | None = None  # the long-term background and the ghost test
@@ -190,7 +202,7 @@ class SmallMotionDetector(Perceiver):
             self._quiet = cfg.settle_frames
             return self._relearn(small, lighting=True)
         if abs(float(gain) - 1.0) > cfg.light_jump:
-            self._last = np.zeros((0, 2))  # a light switch: nothing seen across it is confirmed
+            self._forget()  # a light switch: nothing seen across it is confirmed
         step = cv2.absdiff(small, prev * np.float32((mean_now + 1.0) / (prev_mean + 1.0)))
         moving = step > threshold
         flicker = self._flicker if self._flicker is not None else np.zeros_like(small)
@@ -223,7 +235,7 @@ class SmallMotionDetector(Perceiver):
         blobs = self._without_ghosts(outlined, mask, moving, small, threshold, mean_now)
         if not blobs:  # a still picture: no blob, only the trail fades
             self._trail.fade()
-            self._last = np.zeros((0, 2))
+            self._forget()
             return _empty(False, self._frames < self._quiet)
         if self._frames < self._quiet:  # nothing is reported yet, but where people walk is
             self._sorted(blobs, mask.shape)
@@ -264,7 +276,7 @@ class SmallMotionDetector(Perceiver):
             steady_frames=cfg.steady_frames,
         )
         self._flicker = None
-        self._last = np.zeros((0, 2))
+        self._forget()
         self._frames = 0
         return _empty(lighting, True)
 
@@ -298,34 +310,38 @@ class SmallMotionDetector(Perceiver):
         # first frame in the open). Not those dropped only for the trail: the pieces of a cook
         # who has just fallen apart in a dim picture step out of it together.
         beside: list[tuple[float, float]] = []
+        trailed: list[Blob] = []  # where a person just walked: a leg, a shoe, a fading trace
         for x, y, bw, bh, area in small:
             cx, cy = x + bw // 2, y + bh // 2
             if any(self._near(x, y, x + bw, y + bh, big) for big in large_boxes):
                 beside.append((x + bw / 2, y + bh / 2))
             elif trail[min(h - 1, cy), min(w - 1, cx)] < cfg.trail_level:
                 keep.append((x, y, bw, bh, area))
-            # else: where a person just walked: a leg, a shoe, a fading trace
+            else:
+                trailed.append((x, y, bw, bh, area))
+        # ... unless it has run along for a while, a rat's stride a frame: a rat running across
+        # the floor where cooks walked a moment ago (fresh rodent 20400: 1 s clear of any cook,
+        # and never confirmed). A piece of a cook stays, or creeps on.
+        everyone = _centres(small)
+        steps = self._paths.follow(_centres(keep + trailed), everyone, w)
+        running = {b for b, n in zip(trailed, steps[len(keep) :], strict=True) if 0 < cfg.trail_steps <= n}
         # The whole view is disturbed (focus lost, the camera moved back, a flash) when many
         # pieces change at once away from any large mover. Nothing is confirmed across such a
         # frame. Pieces of people do not count: a dim cook in a noisy picture falls apart into a
         # dozen blobs, and counting those hid a rat running past two cooks for 11 s.
         if len(keep) > cfg.max_candidates or sum(b[4] for b in keep) / area_px > cfg.disturbed_fraction:
-            self._last = np.zeros((0, 2))
+            self._forget()
             e = Detections.empty()
             return SmallMotionReport(e, e, e, False, False)
-        keep = self._unclustered(keep, w)
-        centres = np.array([[x + bw / 2, y + bh / 2] for x, y, bw, bh, _ in keep], np.float64).reshape(-1, 2)
+        keep = self._unclustered(keep + sorted(running), w)
+        centres = _centres(keep)
         moved = np.zeros(len(keep), bool)
-        if len(keep) and len(self._last):
-            dist = np.linalg.norm(centres[:, None, :] - self._last[None, :, :], axis=2)
-            # Came from somewhere else, and was not here already (a steady blob next to another
-            # steady blob is not a mover).
-            near = (dist >= cfg.min_step * w) & (dist <= cfg.max_step * w)
-            near &= ~(dist < cfg.min_step * w).any(axis=1, keepdims=True)
-            # Nor from a place something still occupies: what ran from there left it. A cook's hem
-            # beside them on two frames is no source for their hand appearing a step away
-            # (fresh compliant clip 25424, a "rat" at 5.6 s).
-            near &= ~self._occupied(small, w)[None, :]
+        if len(keep) and (len(self._last) or running):
+            # A plausible step from a blob of the last frame (perception.paths; a cook's hem beside
+            # them on two frames is no source for their hand appearing a step away: fresh compliant
+            # clip 25424, a "rat" at 5.6 s), or running along already.
+            near = stepped(centres, self._last, everyone, cfg.min_step * w, cfg.max_step * w).any(axis=1)
+            near |= np.array([b in running for b in keep], np.bool_)
             # Moving now, too: a fading trace changes shape but its pixels do not jump.
             now = (
                 np.array(
@@ -336,7 +352,7 @@ class SmallMotionDetector(Perceiver):
                 )
                 >= cfg.moving_share
             )
-            moved = near.any(axis=1) & now
+            moved = near & now
         self._last = np.concatenate([centres, np.array(beside, np.float64).reshape(-1, 2)])
         boxes = np.array([[x * sx, y * sy, (x + bw) * sx, (y + bh) * sy] for x, y, bw, bh, _ in keep], np.float64)
         fill = np.array([a / max(1, bw * bh) for _, _, bw, bh, a in keep], np.float64)
@@ -346,13 +362,10 @@ class SmallMotionDetector(Perceiver):
             candidates, candidates[moved], Detections.of(large, np.ones(len(large)), "motion"), False, False
         )
 
-    def _occupied(self, small: list[Blob], width: int) -> NDArray[np.bool_]:
-        """Per centre in ``_last``: a small blob of this frame is still there (within a least step)."""
-        if not small:
-            return np.zeros(len(self._last), np.bool_)
-        now = np.array([[x + bw / 2, y + bh / 2] for x, y, bw, bh, _ in small], np.float64)
-        dist = np.linalg.norm(self._last[:, None, :] - now[None, :, :], axis=2)
-        return np.asarray((dist < self.config.min_step * width).any(axis=1))
+    def _forget(self) -> None:
+        """Nothing seen so far confirms anything on later frames."""
+        self._last = np.zeros((0, 2))
+        self._paths.reset()
 
     def _unclustered(self, blobs: list[Blob], width: int) -> list[Blob]:
         """``blobs`` less clusters of ``cluster_min`` or more (each within ``cluster_radius`` of
