@@ -45,6 +45,10 @@ class Paths:
         self._steps: NDArray[np.int_] = np.zeros(0, np.int_)
         self._heading: NDArray[Any] = np.zeros((0, 2))  # each one's last step (0, 0: none yet)
 
+    @property
+    def following(self) -> bool:
+        return len(self._centres) > 0
+
     def follow(self, centres: NDArray[Any], now: NDArray[Any], width: int) -> NDArray[np.int_]:
         """For each of this frame's ``centres``, the steps in a row it has made (0: none);
         ``now``: every blob's centre this frame."""

@@ -363,9 +363,12 @@ class SmallMotionDetector(Perceiver):
         )
 
     def _forget(self) -> None:
-        """Nothing seen so far confirms anything on later frames."""
-        self._last = np.zeros((0, 2))
-        self._paths.reset()
+        """Nothing seen so far confirms anything on later frames (on most frames of a still
+        kitchen, so nothing is allocated when nothing was seen)."""
+        if len(self._last):
+            self._last = np.zeros((0, 2))
+        if self._paths.following:
+            self._paths.reset()
 
     def _unclustered(self, blobs: list[Blob], width: int) -> list[Blob]:
         """``blobs`` less clusters of ``cluster_min`` or more (each within ``cluster_radius`` of
