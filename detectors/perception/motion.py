@@ -98,12 +98,14 @@ class MotionDetector(Perceiver):
         diff = cv2.absdiff(small, bg * np.float32(gain))
         # Object contrast scales with the light: a person in a dark kitchen differs by a few levels.
         threshold = min(max(cfg.threshold * mean_bg / cfg.lit_level, cfg.dark_threshold), cfg.threshold)
-        changed = (diff > threshold).astype(np.uint8)
-        fraction = cv2.countNonZero(changed) / changed.size
+        changed = (diff > threshold).view(np.uint8)
+        count = cv2.countNonZero(changed)
+        fraction = count / changed.size
         if fraction > cfg.lighting_fraction:
             return self._relearn(small)
-        opened: NDArray[Any] = cv2.morphologyEx(changed, cv2.MORPH_OPEN, self._open)
-        if not cv2.countNonZero(opened):
+        # Opening an empty mask (a still kitchen, most frames) leaves it empty.
+        opened: NDArray[Any] = cv2.morphologyEx(changed, cv2.MORPH_OPEN, self._open) if count else changed
+        if not count or not cv2.countNonZero(opened):
             # A still picture (most frames of a static kitchen): nothing to join, nothing that
             # moves; the whole background learns at the normal rate (what _learn does then).
             cv2.accumulateWeighted(small, bg, cfg.learn_rate)

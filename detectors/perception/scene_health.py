@@ -119,13 +119,14 @@ def sharpness_of(grey: NDArray[Any]) -> float:
     gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
     g = cv2.magnitude(gx, gy)
-    mean_g = float(g.mean())
-    return float((g * g).mean()) / (mean_g + 1.0) / (float(grey.mean()) + 10.0)
+    # OpenCV's one-pass reductions (in double precision): a third of ndarray.mean's time.
+    mean_g, mean_sq = cv2.mean(g)[0], cv2.norm(g, cv2.NORM_L2SQR) / g.size
+    return float(mean_sq) / (mean_g + 1.0) / (cv2.mean(grey)[0] + 10.0)
 
 
 def _normalised_u8(grey: NDArray[Any]) -> NDArray[np.uint8]:
     """Grey picture brought to mean 110, so dim and lit pictures give comparable features."""
-    gain = 110.0 / max(8.0, float(grey.mean()))
+    gain = 110.0 / max(8.0, cv2.mean(grey)[0])
     smooth: NDArray[Any] = cv2.GaussianBlur(grey, (0, 0), 0.8)
     out: NDArray[np.uint8] = np.clip(smooth * gain, 0, 255).astype(np.uint8)
     return out
@@ -192,7 +193,7 @@ class SceneHealth(Perceiver):
         same = (
             prev is not None
             and prev.shape == sample.shape
-            and float(cv2.absdiff(prev, sample).mean()) <= self.config.frozen_tolerance
+            and cv2.mean(cv2.absdiff(prev, sample))[0] <= self.config.frozen_tolerance
         )
         self._identical = self._identical + 1 if same else 0
         return same
@@ -212,7 +213,7 @@ class SceneHealth(Perceiver):
                     self._ref = (ref, pts.astype(np.float32))
             return
         if self._frames % cfg.check_every == 0:
-            if float(grey.mean()) < cfg.dark_level:
+            if cv2.mean(grey)[0] < cfg.dark_level:
                 self._view, self._matched = (None, 0.0, 0.0, 0), None  # brightened noise would decide
                 return
             cur = _normalised_u8(grey)

@@ -208,14 +208,15 @@ class SmallMotionDetector(Perceiver):
         flicker = self._flicker if self._flicker is not None else np.zeros_like(small)
         cv2.accumulateWeighted(moving.view(np.uint8), flicker, cfg.flicker_rate)  # flicker += rate * (moving - flicker)
         self._flicker = flicker
-        # Steady: not flickering, nor next to a pixel that does (dilated only round the flames).
-        steady = np.ones(small.shape, np.bool_)
+        # Changed and steady: not flickering, nor next to a pixel that does (dilated only round
+        # the flames, and cleared only there).
+        mask: NDArray[Any] = changed.view(np.uint8).copy()
         flickering = dilated_window((flicker >= cfg.flicker_level).view(np.uint8), self._close)
         if flickering is not None:
             (rows, cols), near = flickering
-            steady[rows, cols] = near == 0
-        mask: NDArray[Any] = (changed & steady).view(np.uint8)
-        if cv2.countNonZero(mask):  # closing an empty mask (a static kitchen, most frames) keeps it empty
+            np.copyto(mask[rows, cols], 0, where=near > 0)
+        changes = cv2.countNonZero(mask)
+        if changes:  # closing an empty mask (a static kitchen, most frames) keeps it empty
             mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, self._close)
         # Learn slowly only where something is moving now; what changed and then stays (a
         # person who left the first frame, a pot put down) is absorbed at the normal rate.
@@ -231,7 +232,7 @@ class SmallMotionDetector(Perceiver):
         if self._frames % SLOW_EVERY == 0 and self._ghosts is not None:
             self._ghosts.learn(bg, changed, moving)
         self._frames += 1
-        outlined = outlined_blobs(mask) if cv2.countNonZero(mask) else []
+        outlined = outlined_blobs(mask) if changes else []  # closing never empties a mask
         blobs = self._without_ghosts(outlined, mask, moving, small, threshold, mean_now)
         if not blobs:  # a still picture: no blob, only the trail fades
             self._trail.fade()
