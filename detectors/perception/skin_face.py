@@ -41,6 +41,10 @@ MAX_HAIR_IN_FACE = 0.6  # an estimated face's top is moved down under hair by at
 # half" was the eyes: mask 0.14-0.29 for 1.2 s (fresh displaced scene 20100 at 38.6 s, HOG off).
 # Bare faces' skin is 0.7-0.8 of its width tall (fresh no_mask 20203), so its height stands.
 MIN_FACE_HEIGHT = 0.25
+# The width that floor is taken of is at most this share of the box's height: one person's. A box
+# round two cooks side by side (97x180 px) made a bare face's 17 rows of skin 24 tall, and its
+# "lower half" the white collar under the chin: mask 0.39-0.46 for 3.4 s (fresh no_mask 20607).
+ONE_PERSON_WIDTH = 0.45
 # A seed a head wide and this share of its width tall is a whole bare face (its skin is 0.7-0.8
 # of its width tall, fresh no_mask 20203): skin beside it is not the rest of a forehead split by
 # the eyes but a colleague's, two cooks in one box (fresh no_mask 20300 at 29.4 s).
@@ -119,7 +123,8 @@ def _face_of(seed: Part, parts: list[Part], dark: BoolImage, pw: float, ph: floa
     bh = bottom - by
     # Skin reaching round a mask to the chin gives the face's height; a blob cut short by the
     # mask (forehead and eyes only) does not, and a face is about as tall as wide from the hairline.
-    fh = max(min(float(bh), 1.3 * bw) if bh >= 0.6 * bw else float(bw), MIN_FACE_HEIGHT * pw)
+    least = MIN_FACE_HEIGHT * min(pw, ONE_PERSON_WIDTH * ph)
+    fh = max(min(float(bh), 1.3 * bw) if bh >= 0.6 * bw else float(bw), least)
     below = _under_hair(dark, by, bx, bw, fh)  # a face does not start in the hair
     if below is None:
         return None  # hair and its outline, no face

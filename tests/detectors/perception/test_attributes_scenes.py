@@ -150,3 +150,14 @@ def test_a_masked_bare_head_in_dim_light_reads_from_its_crown() -> None:
     img = next(img for _, img in frames(url, 38.2, start=38.0, quality=70))
     a = judge(img, (352.0, 82.0, 420.0, 246.0), None, Lighting.of(img))
     assert a.hat is not None and a.hat < 0.2, a
+
+
+def test_a_bare_face_in_a_box_round_two_cooks_is_no_taller_than_its_skin() -> None:
+    """Fresh no_mask 20607 at 23.0 s: one box (97x180 px) round a bare-faced cook and the masked one
+    beside them. The face's least height, a quarter of the box's width, made the 17 rows of skin
+    24 tall, and the white collar under the chin its "lower half": mask 0.39-0.46 for 3.4 s."""
+    url = "synthetic://kitchen?seed=20607&people=3&stove=1&pose=1&clutter=4&noise=1&exposure=1.26&script=no_mask@21.5+15"
+    img = next(img for _, img in frames(url, 23.2, start=23.0, quality=52))
+    a = judge(img, (155.0, 67.0, 252.0, 247.0), None, Lighting.of(img))
+    assert a.face is not None and a.face[3] <= 111, a
+    assert a.mask is not None and a.mask < 0.2, a

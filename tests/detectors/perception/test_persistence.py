@@ -97,6 +97,17 @@ def test_a_part_of_a_known_person_does_not_take_their_score() -> None:
     assert np.isclose(confirmed(old, persons((92, 115, 198, 325, 0.3))).scores[0], 0.7 - SCORE_DECAY)
 
 
+def test_a_known_person_hidden_below_the_waist_keeps_their_score() -> None:
+    """A counter hides the cook's legs: the shorter box still starts at their head (fresh no_mask
+    20500), while a box starting at their chest is a part of them, and so is a box half as wide:
+    one of two cooks a box held (no_hat 20421)."""
+    old = persons((100, 117, 188, 317, 0.74))
+    assert np.isclose(confirmed(old, persons((101, 117, 188, 238, 0.33))).scores[0], 0.74 - SCORE_DECAY)
+    assert np.isclose(confirmed(old, persons((101, 175, 188, 317, 0.33))).scores[0], 0.33)
+    pair = persons((248, 76, 353, 322, 0.85))  # two cooks in one box, then one of them alone
+    assert np.isclose(confirmed(pair, persons((298, 78, 353, 234, 0.28))).scores[0], 0.28)
+
+
 def test_a_box_round_part_of_a_person_is_found_for_the_first_time() -> None:
     """A box round a cook's legs overlaps the cook's box of the last run, but is no person seen
     before (compliant tuning clip 5708: carried and kept as one, it read as dark clothes)."""
