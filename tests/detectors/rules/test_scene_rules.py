@@ -45,6 +45,12 @@ def test_rodent_fires_on_a_confirmed_small_mover_on_the_floor() -> None:
     rule = Rodent(settings("rodent"))
     f = rule.evaluate(Percepts({"small_motion": small([(300, 300, 320, 310)])}), FLOOR, W, H)
     assert f.condition and f.detections.labels.tolist() == ["rodent"]
+    cook = {"motion": motion([(200, 100, 290, 330)])}  # a cook walking near it moves no view
+    assert (
+        Rodent(settings("rodent"))
+        .evaluate(Percepts({"small_motion": small([(300, 300, 320, 310)]), **cook}), FLOOR, W, H)
+        .condition
+    )
 
 
 @pytest.mark.parametrize(
@@ -53,6 +59,7 @@ def test_rodent_fires_on_a_confirmed_small_mover_on_the_floor() -> None:
         ((300, 100, 320, 110), {}),  # on the wall, not the floor
         ((300, 280, 380, 330), {}),  # too big for a rat (80 px = 0.125 of the width)
         ((300, 300, 320, 310), {"people": people([(270, 100, 340, 305)])}),  # a foot of a person
+        ((300, 300, 320, 310), {"motion": motion([(0, 0, 500, 330)])}),  # the whole view moving
     ],
 )
 def test_rodent_ignores_wrong_place_size_and_feet(
