@@ -130,6 +130,9 @@ def main() -> None:
     args = parser.parse_args()
     seeds = _seeds(args.seeds)
     kinds = [k for k in args.types.split(",") if k]
+    unknown = [k for k in kinds if k not in RULE_OF]
+    if unknown:
+        parser.error(f"unknown incident kind(s) {', '.join(unknown)}; choose from {', '.join(RULE_OF)}")
     skipped = [k for k in kinds if RULE_OF[k] not in registry.RULES]
     kinds = [k for k in kinds if k not in skipped]
     rules = sorted({RULE_OF[k] for k in kinds})
