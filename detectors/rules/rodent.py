@@ -59,11 +59,17 @@ class Rodent(Rule):
         key = zone.id if zone is not None else None
         since = 0 if view_moved(percepts) else self._since_moved.get(key, SETTLE_FRAMES) + 1
         self._since_moved[key] = since
-        blobs = percepts.get("motion", MotionReport).detections if "motion" in percepts else None
+        motion = percepts.get("motion", MotionReport) if "motion" in percepts else None
+        blobs = motion.detections if motion is not None else None
         persons = self._near(key, persons_seen(percepts), blobs)
         movers = report.confirmed
         if not len(movers) or since < SETTLE_FRAMES:
             return NOTHING  # a knocked camera shows every edge moving, and its floor zone is elsewhere
+        if motion is not None and motion.lighting_change:
+            # The whole picture changed (the lights, or the camera knocked before the scene
+            # plugin's next look): edges that moved with it are no rodent (fresh displaced
+            # scene 20711 at 28.2 s: a false rodent on the frame the view moved).
+            return NOTHING
         movers = movers[np.maximum(movers.widths, movers.heights) <= self.max_side * width]
         if zone is not None and len(movers):
             movers = movers[zone.trigger(movers, "bottom_center")]

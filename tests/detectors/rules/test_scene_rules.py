@@ -60,6 +60,7 @@ def test_rodent_fires_on_a_confirmed_small_mover_on_the_floor() -> None:
         ((300, 280, 380, 330), {}),  # too big for a rat (80 px = 0.125 of the width)
         ((300, 300, 320, 310), {"people": people([(270, 100, 340, 305)])}),  # a foot of a person
         ((300, 300, 320, 310), {"motion": motion([(0, 0, 500, 330)])}),  # the whole view moving
+        ((300, 300, 320, 310), {"motion": MotionReport(Detections.empty(), 1.0, True, False)}),  # and re-learnt
     ],
 )
 def test_rodent_ignores_wrong_place_size_and_feet(
